@@ -1,0 +1,112 @@
+import { uuidv7, type AttemptRecord, type DeliveryStatus } from '@hookline/db';
+import { signDelivery } from '@hookline/signing';
+import type { DeliverySources } from '../cache/delivery-sources';
+import { signingSecrets } from '../cache/delivery-sources';
+import type { AttemptWriter } from '../records/attempt-writer';
+import type { HttpClient } from './http-client';
+import { classifyOutcome } from './outcome';
+import type { RetrySchedule } from './retry-schedule';
+
+export interface DeliveryTask {
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  /** 1-based number of this attempt in the delivery's schedule. */
+  attemptNumber: number;
+  /** A redelivery asked for by a person: one attempt, outside the schedule. */
+  manual: boolean;
+}
+
+export type DeliveryDecision =
+  | { kind: 'done'; status: DeliveryStatus | null }
+  | { kind: 'retry'; delayMs: number }
+  | { kind: 'cancelled'; reason: string };
+
+export interface DeliveryDeps {
+  sources: DeliverySources;
+  http: HttpClient;
+  schedule: RetrySchedule;
+  writer: AttemptWriter;
+  userAgent: string;
+  cancel: (deliveryId: string) => Promise<void>;
+  disableWebhook: (webhookId: string, reason: string) => Promise<void>;
+  now?: () => number;
+}
+
+export const EVENT_HEADER = 'X-Bump-Event';
+
+/**
+ * One attempt of one delivery: sign the stored body, POST it, classify the
+ * answer, and record the attempt. Resolves only once the record is written,
+ * so the caller may then complete or reschedule the job.
+ */
+export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): Promise<DeliveryDecision> {
+  const now = deps.now ?? Date.now;
+  const [webhook, event] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId)]);
+  if (!webhook || webhook.deleted || !event) {
+    await deps.cancel(task.deliveryId);
+    return { kind: 'cancelled', reason: 'webhook deleted' };
+  }
+  // A test ping or a person's redelivery still goes to a disabled webhook: that is how it is checked before re-enabling.
+  if (!webhook.enabled && event.type !== 'ping' && !task.manual) {
+    await deps.cancel(task.deliveryId);
+    return { kind: 'cancelled', reason: 'webhook disabled' };
+  }
+
+  const attemptedAt = now();
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': deps.userAgent,
+    [EVENT_HEADER]: event.type,
+    ...signDelivery({ deliveryId: task.deliveryId, timestamp: Math.floor(attemptedAt / 1000), body: event.body, ...signingSecrets(webhook, attemptedAt) }),
+  };
+  const result = await deps.http.post(webhook.url, headers, event.body);
+  const outcome = classifyOutcome(result, now());
+
+  let nextStatus: DeliveryStatus | null;
+  let nextAttemptAt: Date | null = null;
+  let decision: DeliveryDecision;
+  if (outcome.kind === 'succeeded') {
+    nextStatus = 'succeeded';
+    decision = { kind: 'done', status: nextStatus };
+  } else if (task.manual) {
+    // A failed redelivery neither reopens a finished delivery nor ends a scheduled one.
+    nextStatus = null;
+    decision = { kind: 'done', status: null };
+  } else {
+    const delayMs = outcome.kind === 'retry' ? deps.schedule.delayAfter(task.attemptNumber, outcome.retryAfterMs) : null;
+    if (delayMs === null) {
+      nextStatus = 'exhausted';
+      decision = { kind: 'done', status: nextStatus };
+    } else {
+      nextStatus = 'retrying';
+      nextAttemptAt = new Date(attemptedAt + result.durationMs + delayMs);
+      decision = { kind: 'retry', delayMs };
+    }
+  }
+
+  const record: AttemptRecord = {
+    id: uuidv7(attemptedAt),
+    deliveryId: task.deliveryId,
+    trigger: task.manual ? 'manual' : 'scheduled',
+    attemptedAt: new Date(attemptedAt),
+    requestHeaders: headers,
+    responseStatus: result.statusCode,
+    responseHeaders: result.headers,
+    responseBody: result.body,
+    durationMs: result.durationMs,
+    errorKind: result.errorKind ?? (outcome.kind === 'succeeded' ? null : httpErrorKind(result.statusCode)),
+    errorMessage: result.errorMessage ?? (outcome.kind === 'final' ? outcome.reason : null),
+    nextStatus,
+    nextAttemptAt,
+  };
+  await deps.writer.record(record);
+  if (outcome.kind === 'final' && outcome.disableWebhook) await deps.disableWebhook(task.webhookId, outcome.disableWebhook);
+  return decision;
+}
+
+function httpErrorKind(status: number | null): string | null {
+  if (status === null) return null;
+  if (status >= 300 && status < 400) return 'redirect_not_followed';
+  return 'http_status';
+}

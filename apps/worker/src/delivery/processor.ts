@@ -1,0 +1,43 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { parseJob, type JobData } from '@hookline/queue';
+import { attemptDelivery, type DeliveryDecision, type DeliveryDeps } from './attempt-delivery';
+
+/** Thrown to let BullMQ reschedule the job; the delay travels with it to the backoff strategy. */
+export class RetryLater extends Error {
+  constructor(readonly delayMs: number) {
+    super(`delivery failed; next attempt in ${Math.round(delayMs / 1000)} s`);
+    this.name = 'RetryLater';
+  }
+}
+
+/** BullMQ's custom backoff: the delay chosen when the attempt was classified. */
+export function deliveryBackoff(_attemptsMade: number, _type?: string, error?: Error): number {
+  // An unexpected error (not a classified attempt) is retried soon; the attempt itself was not made.
+  return error instanceof RetryLater ? error.delayMs : 5_000;
+}
+
+export interface ProcessorDeps extends DeliveryDeps {
+  /** Ends the delivery's scheduled job once a redelivery succeeded. */
+  dropScheduledJob: (deliveryId: string) => Promise<void>;
+}
+
+export function createDeliveryProcessor(deps: ProcessorDeps) {
+  return async (job: Job<JobData<'deliver'>>): Promise<DeliveryDecision> => {
+    let data: JobData<'deliver'>;
+    try {
+      data = parseJob('deliver', job.data);
+    } catch (error) {
+      throw new UnrecoverableError(`malformed deliver job: ${(error as Error).message}`);
+    }
+    const decision = await attemptDelivery(deps, {
+      deliveryId: data.deliveryId,
+      webhookId: data.webhookId,
+      eventId: data.eventId,
+      attemptNumber: (data.priorAttempts ?? 0) + job.attemptsMade + 1,
+      manual: data.manual === true,
+    });
+    if (decision.kind === 'retry') throw new RetryLater(decision.delayMs);
+    if (data.manual && decision.kind === 'done' && decision.status === 'succeeded') await deps.dropScheduledJob(data.deliveryId);
+    return decision;
+  };
+}

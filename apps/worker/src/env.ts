@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { env, parseEnv } from '@hookline/config';
+
+const schema = z.object({
+  NODE_ENV: env.nodeEnv,
+  DATABASE_URL: env.databaseUrl,
+  REDIS_URL: env.redisUrl,
+  SECRETS_KEY: env.secretsKey,
+  DELIVERY_RETRY_SCHEDULE: env.retrySchedule,
+  DELIVERY_TIMEOUT_MS: env.deliveryTimeoutMs,
+  DELIVERY_ALLOWED_CIDRS: env.allowedCidrs,
+  WORKER_CONCURRENCY: env.workerConcurrency,
+  /** Optional port for /healthz, /readyz and /metrics of this worker. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535, 'expected a TCP port (1-65535)').optional(),
+  RECONCILE_INTERVAL_SECONDS: env.positiveSeconds(15),
+  /** How long past its due time a delivery must be before the reconciler re-enqueues it. */
+  RECONCILE_GRACE_SECONDS: env.positiveSeconds(30),
+  LOG_LEVEL: env.logLevel,
+  QUEUE_PREFIX: z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'expected a Redis hash tag such as {hookline}').default('{hookline}'),
+});
+
+export type WorkerConfig = z.infer<typeof schema>;
+
+export const parseWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerConfig => parseEnv(schema, source);

@@ -1,0 +1,38 @@
+import { createServer, type Server } from 'node:http';
+import type { DeliveryWorker } from './delivery-worker';
+
+/**
+ * /healthz (the process is alive), /readyz (the worker is running) and
+ * /metrics (Prometheus text) for an orchestrator; one per worker process.
+ */
+export function startHealthServer(worker: DeliveryWorker, port: number, isReady: () => boolean): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    if (req.url === '/readyz') {
+      const ready = isReady() && worker.running;
+      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
+    }
+    if (req.url === '/metrics') {
+      const lines = [
+        '# HELP hookline_worker_attempts_written_total Attempt records written to PostgreSQL.',
+        '# TYPE hookline_worker_attempts_written_total counter',
+        `hookline_worker_attempts_written_total ${worker.writer.written}`,
+        '# HELP hookline_worker_attempt_batches_total Batches written.',
+        '# TYPE hookline_worker_attempt_batches_total counter',
+        `hookline_worker_attempt_batches_total ${worker.writer.batches}`,
+        '# HELP hookline_worker_attempts_pending Attempt records waiting to be written.',
+        '# TYPE hookline_worker_attempts_pending gauge',
+        `hookline_worker_attempts_pending ${worker.writer.pending}`,
+        '# HELP hookline_worker_cached_webhooks Webhooks held in the cache.',
+        '# TYPE hookline_worker_cached_webhooks gauge',
+        `hookline_worker_cached_webhooks ${worker.sources.webhooks.size}`,
+      ];
+      return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${lines.join('\n')}\n`);
+    }
+    res.writeHead(404).end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
+}

@@ -1,0 +1,107 @@
+import type { AttemptRecord } from '@hookline/db';
+
+export interface AttemptWriterOptions {
+  write: (records: AttemptRecord[]) => Promise<void>;
+  /** Most records in one statement. */
+  maxBatch?: number;
+  /** How long the first record of a batch waits for company. */
+  lingerMs?: number;
+  /** Called when a write fails; the batch is kept and written again. */
+  onWriteError?: (error: unknown, pending: number) => void;
+}
+
+interface Queued {
+  record: AttemptRecord;
+  resolve: () => void;
+}
+
+/**
+ * Attempts are written in batches, and a job completes only after its attempt
+ * is written: `record()` resolves when the row is committed. While PostgreSQL
+ * is down, records stay here and are written when it is back; the jobs waiting
+ * on them keep their BullMQ locks, so nobody else picks them up meanwhile.
+ */
+export class AttemptWriter {
+  private queue: Queued[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  private failures = 0;
+  private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  written = 0;
+  batches = 0;
+
+  constructor(private readonly options: AttemptWriterOptions) {
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.lingerMs = options.lingerMs ?? 5;
+  }
+
+  record(record: AttemptRecord): Promise<void> {
+    return new Promise((resolve) => {
+      this.queue.push({ record, resolve });
+      this.schedule();
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Writes everything queued, retrying until it is written. */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    while (this.writing || this.queue.length > 0) {
+      if (this.writing) {
+        await this.writing;
+        continue;
+      }
+      this.clearTimer();
+      if (this.failures > 0) await new Promise((resolve) => setTimeout(resolve, this.backoffMs()));
+      await this.writeBatch();
+    }
+  }
+
+  private schedule(): void {
+    if (this.writing || this.timer) return;
+    const delay = this.queue.length >= this.maxBatch ? 0 : this.failures > 0 ? this.backoffMs() : this.lingerMs;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.writeBatch();
+    }, delay);
+  }
+
+  private backoffMs(): number {
+    return Math.min(100 * 2 ** (this.failures - 1), 5_000);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private writeBatch(): Promise<void> {
+    if (this.writing) return this.writing;
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return Promise.resolve();
+    this.writing = this.options
+      .write(batch.map((q) => q.record))
+      .then(
+        () => {
+          this.failures = 0;
+          this.written += batch.length;
+          this.batches += 1;
+          for (const q of batch) q.resolve();
+        },
+        (error: unknown) => {
+          this.failures += 1;
+          this.queue.unshift(...batch);
+          this.options.onWriteError?.(error, this.queue.length);
+        },
+      )
+      .finally(() => {
+        this.writing = null;
+        if (this.queue.length > 0) this.schedule();
+      });
+    return this.writing;
+  }
+}

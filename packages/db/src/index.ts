@@ -1,0 +1,24 @@
+export { createDb, type Db, type DbOptions } from './client';
+export { uuidv7, isUuid } from './ids';
+export { SecretBox } from './secret-box';
+export { applyMigrations, ensureDatabase, listMigrations, MIGRATIONS_DIR } from './migrate';
+export { ingestEvent, apiSnapshot, IDEMPOTENCY_WINDOW_MS, type IngestInput, type IngestResult, type QueuedDelivery } from './ingest';
+export { Prisma } from './generated/prisma/client';
+export type { DeliveryStatus, AttemptTrigger } from './generated/prisma/enums';
+export { generateApiKey, storeApiKey, authenticateApiKey, ensureOrganization, isApiKeyFormat, type Principal } from './api-keys';
+export {
+  recordAttempts,
+  loadWebhooks,
+  loadEvents,
+  cancelDeliveries,
+  disableWebhook,
+  findOverdueDeliveries,
+  type AttemptRecord,
+  type WebhookRow,
+  type EventRow,
+  type DueDelivery,
+} from './delivery-records';
+export { createDocumentation, findDocumentation, listDocumentations, type DocumentationRow, type NewDocumentation, type CreateDocumentationResult, type Page } from './documentations';
+export { createWebhook, findWebhook, findWebhookWithDocumentation, listWebhooks, updateWebhook, deleteWebhook, rotateWebhookSecret, DISABLED_BY_USER, type StoredWebhook, type NewWebhook, type WebhookPatch } from './webhooks';
+export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliverySummary, type DeliveryDetail, type AttemptRow } from './deliveries';
+export { findEvent, type EventDetail } from './events';

@@ -1,0 +1,135 @@
+import type { Db } from './client';
+import { isUuid } from './ids';
+
+export interface StoredWebhook {
+  id: string;
+  organizationId: string;
+  documentationId: string;
+  url: string;
+  description: string | null;
+  secretEncrypted: string;
+  previousSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  breakingOnly: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+export interface NewWebhook {
+  /** Chosen by the caller: the secret is sealed with the id as associated data before the row exists. */
+  id: string;
+  organizationId: string;
+  documentationId: string;
+  url: string;
+  description?: string | null;
+  breakingOnly?: boolean;
+  secretEncrypted: string;
+}
+
+export interface WebhookPatch {
+  url?: string;
+  description?: string | null;
+  enabled?: boolean;
+  breakingOnly?: boolean;
+}
+
+/** Why a webhook is disabled when a person did it through the API (the worker writes its own reasons). */
+export const DISABLED_BY_USER = 'disabled by user';
+
+const live = (organizationId: string, id: string) => ({ id, organizationId, deletedAt: null });
+
+export function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook> {
+  return db.prisma.webhook.create({
+    data: {
+      id: input.id,
+      organizationId: input.organizationId,
+      documentationId: input.documentationId,
+      url: input.url,
+      description: input.description ?? null,
+      breakingOnly: input.breakingOnly ?? false,
+      secretEncrypted: input.secretEncrypted,
+    },
+  });
+}
+
+/** Deleted webhooks, and other organizations' ones, do not exist for the API. */
+export async function findWebhook(db: Db, organizationId: string, id: string): Promise<StoredWebhook | null> {
+  if (!isUuid(id)) return null;
+  return db.prisma.webhook.findFirst({ where: live(organizationId, id) });
+}
+
+export async function findWebhookWithDocumentation(db: Db, organizationId: string, id: string) {
+  if (!isUuid(id)) return null;
+  return db.prisma.webhook.findFirst({ where: live(organizationId, id), include: { documentation: true } });
+}
+
+export function listWebhooks(db: Db, organizationId: string, documentationId: string): Promise<StoredWebhook[]> {
+  return db.prisma.webhook.findMany({ where: { organizationId, documentationId, deletedAt: null }, orderBy: { id: 'asc' } });
+}
+
+export async function updateWebhook(db: Db, organizationId: string, id: string, patch: WebhookPatch, now = new Date()): Promise<StoredWebhook | null> {
+  if (!isUuid(id)) return null;
+  return db.prisma.$transaction(async (tx) => {
+    const current = await tx.webhook.findFirst({ where: live(organizationId, id), select: { enabled: true } });
+    if (!current) return null;
+    const enabling = patch.enabled === true;
+    // Disabling an already disabled webhook keeps the first reason (e.g. the receiver's 410).
+    const disabling = patch.enabled === false && current.enabled;
+    return tx.webhook.update({
+      where: { id },
+      data: {
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.breakingOnly !== undefined ? { breakingOnly: patch.breakingOnly } : {}),
+        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null } : {}),
+        ...(disabling ? { enabled: false, disabledReason: DISABLED_BY_USER, disabledAt: now } : {}),
+      },
+    });
+  });
+}
+
+/**
+ * Soft delete: the delivery history stays, the webhook disappears from the
+ * API, and deliveries still waiting are cancelled. Returns the cancelled
+ * delivery ids so the caller can remove their jobs, or null when not found.
+ */
+export async function deleteWebhook(db: Db, organizationId: string, id: string, now = new Date()): Promise<{ cancelledDeliveryIds: string[] } | null> {
+  if (!isUuid(id)) return null;
+  return db.prisma.$transaction(async (tx) => {
+    const deleted = await tx.webhook.updateMany({ where: live(organizationId, id), data: { deletedAt: now, enabled: false } });
+    if (deleted.count === 0) return null;
+    const cancelled = await tx.delivery.updateManyAndReturn({
+      where: { webhookId: id, status: { in: ['pending', 'retrying'] } },
+      data: { status: 'cancelled', nextAttemptAt: null },
+      select: { id: true },
+    });
+    return { cancelledDeliveryIds: cancelled.map((d) => d.id) };
+  });
+}
+
+/**
+ * The current secret becomes the previous one, which still signs until
+ * `previousExpiresAt`. Both are sealed with the webhook id as associated data,
+ * so the ciphertext moves between the columns unchanged, in one statement.
+ */
+export async function rotateWebhookSecret(
+  db: Db,
+  organizationId: string,
+  id: string,
+  secretEncrypted: string,
+  previousExpiresAt: Date,
+): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const count = await db.prisma.$executeRaw`
+    UPDATE webhooks
+       SET previous_secret_encrypted = secret_encrypted,
+           secret_encrypted = ${secretEncrypted},
+           previous_secret_expires_at = ${previousExpiresAt},
+           updated_at = now()
+     WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid AND deleted_at IS NULL`;
+  return count === 1;
+}

@@ -1,0 +1,13 @@
+import type { Redis } from 'ioredis';
+import { QUEUE_PREFIX } from './catalog';
+
+/**
+ * Workers cache webhooks (URL, decrypted secret, enabled); the API announces
+ * every change here so a deleted or disabled webhook stops receiving at once
+ * rather than when the cache entry expires.
+ */
+export const webhookChangesChannel = (prefix = QUEUE_PREFIX) => `${prefix}:webhook-changed`;
+
+export async function announceWebhookChange(redis: Redis, webhookId: string, prefix = QUEUE_PREFIX): Promise<void> {
+  await redis.publish(webhookChangesChannel(prefix), webhookId);
+}
