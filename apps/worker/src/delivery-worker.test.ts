@@ -237,6 +237,43 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
     await waitUntil(async () => (await deliveryOf(result.deliveries[0]!.deliveryId)).status === 'succeeded');
   });
 
+  it('keeps a hanging endpoint from delaying a healthy one (300 deliveries each)', async () => {
+    const own = await startWorker({ prefix: testQueuePrefix(), timeoutMs: 1_500 });
+    const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;
+    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix, maxAttempts: 3 });
+    try {
+      const hanging = await receiver(() => undefined);
+      const healthy = await receiver();
+      const slowDoc = await seedDocumentation(db, organizationId);
+      const fastDoc = await seedDocumentation(db, organizationId);
+      await seedWebhook(db, slowDoc, hanging.url());
+      await seedWebhook(db, fastDoc, healthy.url());
+      const ingestMany = async (doc: typeof slowDoc) => {
+        const all = [];
+        for (let i = 0; i < 300; i++) {
+          const result = await ingestEvent(db, { organizationId, documentation: doc, type: 'documentation.structure_change', diff: structureChange().diff });
+          if (result.kind === 'created') all.push(...result.deliveries);
+        }
+        return all;
+      };
+      const slow = await ingestMany(slowDoc);
+      const fast = await ingestMany(fastDoc);
+      // The hanging endpoint's jobs are queued first, ahead of every healthy one.
+      await ownProducer.enqueue(slow);
+      const started = Date.now();
+      await ownProducer.enqueue(fast);
+      await healthy.waitFor(300, 20_000);
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeLessThan(10_000);
+      // Only the capped few ever reached the hanging endpoint at once.
+      expect(hanging.requests.length).toBeLessThanOrEqual(20);
+    } finally {
+      await own.close();
+      await ownProducer.queue.obliterate({ force: true });
+      await ownProducer.close();
+    }
+  }, 60_000);
+
   it('finishes an in-flight attempt and writes its record when closed', async () => {
     const own = await startWorker({ prefix: testQueuePrefix() });
     const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;

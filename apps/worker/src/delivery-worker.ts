@@ -8,6 +8,7 @@ import type { Logger } from '@hookline/telemetry';
 import { DeliverySources } from './cache/delivery-sources';
 import { AddressPolicy, type CidrRange } from './delivery/address-policy';
 import { HttpClient } from './delivery/http-client';
+import { EndpointGate } from './delivery/endpoint-gate';
 import { createDeliveryProcessor, deliveryBackoff } from './delivery/processor';
 import { RetrySchedule } from './delivery/retry-schedule';
 import { AttemptWriter } from './records/attempt-writer';
@@ -24,6 +25,8 @@ export interface DeliveryWorkerOptions {
   timeoutMs: number;
   allowedCidrs: CidrRange[];
   concurrency: number;
+  /** Attempts in flight to one endpoint from this process; default a quarter of the concurrency. */
+  maxInFlightPerEndpoint?: number;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
 }
@@ -71,6 +74,13 @@ export class DeliveryWorker {
       http: this.http,
       schedule,
       writer: this.writer,
+      gate: new EndpointGate({
+        // Enough for a healthy endpoint to absorb a burst, few enough that a hanging one leaves most slots free.
+        maxInFlight: options.maxInFlightPerEndpoint ?? Math.max(4, Math.ceil(options.concurrency / 4)),
+        failureThreshold: 10,
+        openMs: 5_000,
+        maxOpenMs: 5 * 60_000,
+      }),
       userAgent: USER_AGENT,
       cancel: (id) => cancelDeliveries(db, [id]),
       disableWebhook: async (webhookId, reason) => {

@@ -3,7 +3,8 @@ import { signDelivery } from '@hookline/signing';
 import type { DeliverySources } from '../cache/delivery-sources';
 import { signingSecrets } from '../cache/delivery-sources';
 import type { AttemptWriter } from '../records/attempt-writer';
-import type { HttpClient } from './http-client';
+import { EndpointGate } from './endpoint-gate';
+import type { HttpClient, SendResult } from './http-client';
 import { classifyOutcome } from './outcome';
 import type { RetrySchedule } from './retry-schedule';
 
@@ -20,13 +21,16 @@ export interface DeliveryTask {
 export type DeliveryDecision =
   | { kind: 'done'; status: DeliveryStatus | null }
   | { kind: 'retry'; delayMs: number }
-  | { kind: 'cancelled'; reason: string };
+  | { kind: 'cancelled'; reason: string }
+  /** Not attempted: the endpoint is saturated or its circuit is open. Costs no attempt. */
+  | { kind: 'deferred'; delayMs: number; reason: string };
 
 export interface DeliveryDeps {
   sources: DeliverySources;
   http: HttpClient;
   schedule: RetrySchedule;
   writer: AttemptWriter;
+  gate: EndpointGate;
   userAgent: string;
   cancel: (deliveryId: string) => Promise<void>;
   disableWebhook: (webhookId: string, reason: string) => Promise<void>;
@@ -53,6 +57,12 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     return { kind: 'cancelled', reason: 'webhook disabled' };
   }
 
+  const admission = deps.gate.admit(EndpointGate.endpointOf(webhook.url));
+  if (!admission.admitted) {
+    // Spread the returns so deferred jobs do not come back as one wave.
+    return { kind: 'deferred', delayMs: Math.round(admission.retryInMs * (1 + Math.random() * 0.25)), reason: admission.reason };
+  }
+
   const attemptedAt = now();
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -60,7 +70,12 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     [EVENT_HEADER]: event.type,
     ...signDelivery({ deliveryId: task.deliveryId, timestamp: Math.floor(attemptedAt / 1000), body: event.body, ...signingSecrets(webhook, attemptedAt) }),
   };
-  const result = await deps.http.post(webhook.url, headers, event.body);
+  let result: SendResult;
+  try {
+    result = await deps.http.post(webhook.url, headers, event.body);
+  } finally {
+    admission.release(endpointHealthy(result!));
+  }
   const outcome = classifyOutcome(result, now());
 
   let nextStatus: DeliveryStatus | null;
@@ -109,4 +124,10 @@ function httpErrorKind(status: number | null): string | null {
   if (status === null) return null;
   if (status >= 300 && status < 400) return 'redirect_not_followed';
   return 'http_status';
+}
+
+/** Whether the endpoint itself looked healthy: a 4xx other than 429 is an answer, not an outage. */
+function endpointHealthy(result: SendResult | undefined): boolean {
+  if (!result || result.statusCode === null) return false;
+  return result.statusCode < 500 && result.statusCode !== 429;
 }

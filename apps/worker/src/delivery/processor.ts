@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { parseJob, type JobData } from '@hookline/queue';
 import { attemptDelivery, type DeliveryDecision, type DeliveryDeps } from './attempt-delivery';
 
@@ -22,7 +22,7 @@ export interface ProcessorDeps extends DeliveryDeps {
 }
 
 export function createDeliveryProcessor(deps: ProcessorDeps) {
-  return async (job: Job<JobData<'deliver'>>): Promise<DeliveryDecision> => {
+  return async (job: Job<JobData<'deliver'>>, token?: string): Promise<DeliveryDecision> => {
     let data: JobData<'deliver'>;
     try {
       data = parseJob('deliver', job.data);
@@ -37,6 +37,11 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
       manual: data.manual === true,
     });
     if (decision.kind === 'retry') throw new RetryLater(decision.delayMs);
+    if (decision.kind === 'deferred') {
+      // Back to delayed without spending an attempt; the slot goes to another endpoint.
+      await job.moveToDelayed(Date.now() + decision.delayMs, token);
+      throw new DelayedError();
+    }
     if (data.manual && decision.kind === 'done' && decision.status === 'succeeded') await deps.dropScheduledJob(data.deliveryId);
     return decision;
   };
