@@ -237,6 +237,38 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
     await waitUntil(async () => (await deliveryOf(result.deliveries[0]!.deliveryId)).status === 'succeeded');
   });
 
+  it('disables a webhook whose every attempt failed for the whole window, saying why and since when', async () => {
+    const doc = await seedDocumentation(db, organizationId);
+    const r = await receiver(statusSequence(500));
+    const hook = await seedWebhook(db, doc, r.url());
+    const { deliveries } = await publish(doc);
+    await waitUntil(async () => (await deliveryOf(deliveries[0]!.deliveryId)).status === 'exhausted');
+    const failing = await db.prisma.webhook.findUniqueOrThrow({ where: { id: hook.id } });
+    expect(failing.failingSince).toBeInstanceOf(Date);
+    expect(failing.enabled).toBe(true);
+
+    const sweeper = await startWorker({ prefix: testQueuePrefix(), autoDisableAfterMs: 1 });
+    try {
+      await (sweeper as unknown as { reconciler: { runOnce(): Promise<number> } }).reconciler.runOnce();
+    } finally {
+      await sweeper.close();
+    }
+    const disabled = await db.prisma.webhook.findUniqueOrThrow({ where: { id: hook.id } });
+    expect(disabled.enabled).toBe(false);
+    expect(disabled.disabledAt).toBeInstanceOf(Date);
+    expect(disabled.disabledReason).toMatch(/^Every delivery attempt has failed since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+  });
+
+  it('clears the failing mark when an attempt succeeds', async () => {
+    const doc = await seedDocumentation(db, organizationId);
+    const r = await receiver(statusSequence(500, 200));
+    const hook = await seedWebhook(db, doc, r.url());
+    const { deliveries } = await publish(doc);
+    await waitUntil(async () => (await db.prisma.webhook.findUniqueOrThrow({ where: { id: hook.id } })).failingSince !== null, 5_000, 'failing mark');
+    await waitUntil(async () => (await deliveryOf(deliveries[0]!.deliveryId)).status === 'succeeded');
+    expect((await db.prisma.webhook.findUniqueOrThrow({ where: { id: hook.id } })).failingSince).toBeNull();
+  });
+
   it('keeps a hanging endpoint from delaying a healthy one (300 deliveries each)', async () => {
     const own = await startWorker({ prefix: testQueuePrefix(), timeoutMs: 1_500 });
     const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;

@@ -29,6 +29,8 @@ export interface DeliveryWorkerOptions {
   maxInFlightPerEndpoint?: number;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
+  /** Disable a webhook whose every attempt failed for this long (default 5 days). */
+  autoDisableAfterMs?: number;
 }
 
 export const USER_AGENT = `Hookline/${JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version}`;
@@ -68,6 +70,13 @@ export class DeliveryWorker {
       prefix: options.prefix,
       intervalMs: options.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs,
+      autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 24 * 3_600_000,
+      onWebhooksDisabled: async (ids) => {
+        for (const id of ids) {
+          this.sources.webhooks.invalidate(id);
+          await announceWebhookChange(producer, id, options.prefix);
+        }
+      },
     });
     this.processor = createDeliveryProcessor({
       sources: this.sources,

@@ -15,6 +15,8 @@ const schema = z.object({
   RECONCILE_INTERVAL_SECONDS: env.positiveSeconds(15),
   /** How long past its due time a delivery must be before the reconciler re-enqueues it. */
   RECONCILE_GRACE_SECONDS: env.positiveSeconds(30),
+  /** A webhook whose every attempt failed for this long is disabled, with the reason. */
+  AUTO_DISABLE_AFTER_HOURS: z.coerce.number().positive('expected a positive number of hours').default(120),
   LOG_LEVEL: env.logLevel,
   QUEUE_PREFIX: z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'expected a Redis hash tag such as {hookline}').default('{hookline}'),
 });

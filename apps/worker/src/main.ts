@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     concurrency: config.WORKER_CONCURRENCY,
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+    autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
   });
 
   let ready = false;

@@ -23,6 +23,8 @@ export interface AttemptRecord {
 // state of its newest attempt. ON CONFLICT + counting only inserted rows makes a
 // retried flush (commit acknowledged but the answer lost) change nothing twice.
 // A cancelled delivery, or one that already has a newer attempt, keeps its status.
+// Last, each webhook's failing_since is set on its first failure after a success
+// and cleared by a success (the auto-disable window is measured from it).
 const RECORD_ATTEMPTS = `
 WITH input AS (
   SELECT * FROM unnest(
@@ -41,20 +43,30 @@ WITH input AS (
   SELECT delivery_id, count(*)::int AS n FROM inserted GROUP BY delivery_id
 ), latest AS (
   SELECT DISTINCT ON (delivery_id) * FROM input ORDER BY delivery_id, attempted_at DESC
+), updated AS (
+  UPDATE deliveries d SET
+    attempts = d.attempts + c.n,
+    status = CASE WHEN d.status = 'cancelled' OR l.next_status IS NULL THEN d.status ELSE l.next_status END,
+    next_attempt_at = CASE WHEN d.status = 'cancelled' THEN NULL
+                           WHEN l.next_status IS NULL THEN d.next_attempt_at
+                           ELSE l.next_attempt_at END,
+    last_attempt_at = l.attempted_at,
+    last_status_code = l.response_status,
+    last_duration_ms = l.duration_ms,
+    last_error = CASE WHEN l.error_kind IS NULL THEN NULL ELSE l.error_kind || ': ' || coalesce(l.error_message, '') END,
+    updated_at = now()
+  FROM latest l JOIN counts c ON c.delivery_id = l.delivery_id
+  WHERE d.id = l.delivery_id AND (d.last_attempt_at IS NULL OR d.last_attempt_at <= l.attempted_at)
+  RETURNING d.webhook_id, l.attempted_at, coalesce(l.response_status BETWEEN 200 AND 299, false) AS ok
+), per_webhook AS (
+  SELECT webhook_id, bool_or(ok) AS any_ok, min(attempted_at) FILTER (WHERE NOT ok) AS first_failure
+    FROM updated GROUP BY webhook_id
 )
-UPDATE deliveries d SET
-  attempts = d.attempts + c.n,
-  status = CASE WHEN d.status = 'cancelled' OR l.next_status IS NULL THEN d.status ELSE l.next_status END,
-  next_attempt_at = CASE WHEN d.status = 'cancelled' THEN NULL
-                         WHEN l.next_status IS NULL THEN d.next_attempt_at
-                         ELSE l.next_attempt_at END,
-  last_attempt_at = l.attempted_at,
-  last_status_code = l.response_status,
-  last_duration_ms = l.duration_ms,
-  last_error = CASE WHEN l.error_kind IS NULL THEN NULL ELSE l.error_kind || ': ' || coalesce(l.error_message, '') END,
-  updated_at = now()
-FROM latest l JOIN counts c ON c.delivery_id = l.delivery_id
-WHERE d.id = l.delivery_id AND (d.last_attempt_at IS NULL OR d.last_attempt_at <= l.attempted_at)`;
+-- Only state changes touch the webhook row, so a busy webhook is not rewritten on every batch.
+UPDATE webhooks w SET failing_since = CASE WHEN p.any_ok THEN NULL ELSE p.first_failure END
+  FROM per_webhook p
+ WHERE w.id = p.webhook_id
+   AND ((p.any_ok AND w.failing_since IS NOT NULL) OR (NOT p.any_ok AND w.failing_since IS NULL))`;
 
 /** Writes a batch of attempts and their deliveries' new state in one round trip. */
 export async function recordAttempts(db: Db, records: AttemptRecord[]): Promise<void> {
@@ -146,6 +158,23 @@ export async function findOverdueDeliveries(db: Db, dueBefore: Date, afterId: st
       WHERE status IN ('pending', 'retrying') AND next_attempt_at < $1 AND ($2::uuid IS NULL OR id > $2::uuid)
       ORDER BY id LIMIT $3`,
     [dueBefore, afterId, limit],
+  );
+  return rows;
+}
+
+/**
+ * Disables webhooks whose every attempt has failed since before `failingBefore`.
+ * `reasonFormat` is a format() string whose %s becomes the UTC time the
+ * failures began. Returns the ids, for cache invalidation.
+ */
+export async function disableFailingWebhooks(db: Db, failingBefore: Date, reasonFormat: string): Promise<Array<{ id: string; failingSince: Date }>> {
+  const { rows } = await db.pool.query<{ id: string; failingSince: Date }>(
+    `UPDATE webhooks
+        SET enabled = false, disabled_at = now(), updated_at = now(),
+            disabled_reason = format($2, to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
+      WHERE enabled AND deleted_at IS NULL AND failing_since < $1
+      RETURNING id, failing_since AS "failingSince"`,
+    [failingBefore, reasonFormat],
   );
   return rows;
 }

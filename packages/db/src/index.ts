@@ -13,6 +13,7 @@ export {
   cancelDeliveries,
   disableWebhook,
   findOverdueDeliveries,
+  disableFailingWebhooks,
   type AttemptRecord,
   type WebhookRow,
   type EventRow,

@@ -51,4 +51,17 @@ describe('AttemptWriter', () => {
     expect(written).toEqual(['a1', 'a2']);
     expect(writer.pending).toBe(0);
   });
+
+  it('rejects only the record the database refuses, and writes the rest', async () => {
+    const written: string[] = [];
+    const writer = new AttemptWriter({
+      write: async (rs) => {
+        if (rs.some((r) => r.id === 'a2')) throw Object.assign(new Error('violates foreign key constraint'), { code: '23503' });
+        written.push(...rs.map((r) => r.id));
+      },
+    });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => writer.record(record(n))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(written.sort()).toEqual(['a1', 'a3']);
+  });
 });

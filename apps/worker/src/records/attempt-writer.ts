@@ -8,11 +8,28 @@ export interface AttemptWriterOptions {
   lingerMs?: number;
   /** Called when a write fails; the batch is kept and written again. */
   onWriteError?: (error: unknown, pending: number) => void;
+  /** Whether an error may pass by itself (database away). Others are the data's fault. */
+  isTransient?: (error: unknown) => boolean;
 }
 
 interface Queued {
   record: AttemptRecord;
   resolve: () => void;
+  reject: (error: unknown) => void;
+  /** Written on its own: its batch failed for a reason that was not transient. */
+  alone?: boolean;
+}
+
+/**
+ * PostgreSQL away (connection refused or dropped, shutting down, too many
+ * connections): wait for it. Any SQLSTATE outside those classes is an error
+ * in the data, which no amount of waiting fixes.
+ */
+export function isTransientDbError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return true;
+  if (/^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, ...
+  return code.startsWith('08') || code.startsWith('57P') || code === '53300' || code === '40001' || code === '40P01';
 }
 
 /**
@@ -36,9 +53,10 @@ export class AttemptWriter {
     this.lingerMs = options.lingerMs ?? 5;
   }
 
+  /** Resolves once written; rejects only if the record itself can never be written. */
   record(record: AttemptRecord): Promise<void> {
-    return new Promise((resolve) => {
-      this.queue.push({ record, resolve });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
       this.schedule();
     });
   }
@@ -61,6 +79,11 @@ export class AttemptWriter {
     }
   }
 
+  private takeBatch(): Queued[] {
+    const end = this.queue.findIndex((q, i) => q.alone || i >= this.maxBatch);
+    return this.queue.splice(0, end === -1 ? this.queue.length : end);
+  }
+
   private schedule(): void {
     if (this.writing || this.timer) return;
     const delay = this.queue.length >= this.maxBatch ? 0 : this.failures > 0 ? this.backoffMs() : this.lingerMs;
@@ -81,7 +104,7 @@ export class AttemptWriter {
 
   private writeBatch(): Promise<void> {
     if (this.writing) return this.writing;
-    const batch = this.queue.splice(0, this.maxBatch);
+    const batch = this.queue[0]?.alone ? this.queue.splice(0, 1) : this.takeBatch();
     if (batch.length === 0) return Promise.resolve();
     this.writing = this.options
       .write(batch.map((q) => q.record))
@@ -93,9 +116,17 @@ export class AttemptWriter {
           for (const q of batch) q.resolve();
         },
         (error: unknown) => {
-          this.failures += 1;
-          this.queue.unshift(...batch);
-          this.options.onWriteError?.(error, this.queue.length);
+          if ((this.options.isTransient ?? isTransientDbError)(error)) {
+            this.failures += 1;
+            this.queue.unshift(...batch);
+            this.options.onWriteError?.(error, this.queue.length);
+          } else if (batch.length > 1) {
+            // One bad record must not hold back the others: write them one by one to find it.
+            for (const q of batch) q.alone = true;
+            this.queue.unshift(...batch);
+          } else {
+            batch[0]!.reject(error);
+          }
         },
       )
       .finally(() => {
