@@ -8,6 +8,7 @@ import { createTenant, structureChange, testDb, testQueuePrefix } from '../../..
 import { Receiver, statusSequence, waitUntil } from '../../../test/support/receiver';
 import { seedDocumentation, seedWebhook, testSecretBox } from '../../../test/support/seed';
 import { DeliveryWorker } from './delivery-worker';
+import { reconcilerEpochKey } from './reconciler';
 
 // The check a Ruby receiver of the original service does, written independently of packages/signing.
 function rubyCheck(secret: string, body: string, header: string | undefined): boolean {
@@ -231,6 +232,8 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
     const result = await ingestEvent(db, { organizationId, documentation: doc, type: 'documentation.structure_change', diff: structureChange().diff });
     if (result.kind !== 'created') throw new Error('expected a new event');
     const reconciler = (worker as unknown as { reconciler: { runOnce(): Promise<number> } }).reconciler;
+    // This Redis has held the queue for longer than any attempt lasts (see Reconciler.settleMs).
+    await producerRedis.set(reconcilerEpochKey(prefix), '0');
     expect(await reconciler.runOnce()).toBeGreaterThanOrEqual(1);
     await r.waitFor(1);
     expect(r.requests[0]!.headers['webhook-id']).toBe(result.deliveries[0]!.deliveryId);
@@ -288,15 +291,23 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
         }
         return all;
       };
+      // Baseline on this machine, now: 300 to the healthy endpoint alone.
+      const alone = await ingestMany(fastDoc);
+      let started = Date.now();
+      await ownProducer.enqueue(alone);
+      await healthy.waitFor(300, 30_000);
+      const baselineMs = Date.now() - started;
+
       const slow = await ingestMany(slowDoc);
       const fast = await ingestMany(fastDoc);
       // The hanging endpoint's jobs are queued first, ahead of every healthy one.
       await ownProducer.enqueue(slow);
-      const started = Date.now();
+      started = Date.now();
       await ownProducer.enqueue(fast);
-      await healthy.waitFor(300, 20_000);
+      await healthy.waitFor(600, 40_000);
       const elapsed = Date.now() - started;
-      expect(elapsed).toBeLessThan(10_000);
+      // Without the gate every slot waits out a 1.5 s timeout: 300 × 1.5 s / 20 slots ≥ 22 s.
+      expect(elapsed).toBeLessThan(Math.max(8_000, baselineMs * 3 + 3_000));
       // Only the capped few ever reached the hanging endpoint at once.
       expect(hanging.requests.length).toBeLessThanOrEqual(20);
     } finally {
@@ -304,7 +315,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
       await ownProducer.queue.obliterate({ force: true });
       await ownProducer.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('finishes an in-flight attempt and writes its record when closed', async () => {
     const own = await startWorker({ prefix: testQueuePrefix() });

@@ -41,17 +41,29 @@ export async function createDocumentation(db: Db, organizationId: string, input:
   }
 }
 
+const DOCUMENTATION_COLUMNS = `id, organization_id AS "organizationId", slug, name, description, human_url AS "humanUrl",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
 /**
- * One query on the hot path of POST /events. A lowercase uuid is also a valid
- * slug, so a uuid-shaped reference matches either, and the id wins.
+ * On the hot path of POST /events, so one plain pg query rather than a trip
+ * through Prisma's engine. A lowercase uuid is also a valid slug: a
+ * uuid-shaped reference matches either, and the id wins.
  */
 export async function findDocumentation(db: Db, organizationId: string, idOrSlug: string): Promise<DocumentationRow | null> {
-  if (!isUuid(idOrSlug)) return db.prisma.documentation.findUnique({ where: { organizationId_slug: { organizationId, slug: idOrSlug } } });
-  const rows = await db.prisma.documentation.findMany({
-    where: { organizationId, OR: [{ id: idOrSlug.toLowerCase() }, { slug: idOrSlug }] },
-    take: 2,
-  });
-  return rows.find((row) => row.id === idOrSlug.toLowerCase()) ?? rows[0] ?? null;
+  if (!isUuid(idOrSlug)) {
+    const { rows } = await db.pool.query<DocumentationRow>(
+      `SELECT ${DOCUMENTATION_COLUMNS} FROM documentations WHERE organization_id = $1 AND slug = $2`,
+      [organizationId, idOrSlug],
+    );
+    return rows[0] ?? null;
+  }
+  const { rows } = await db.pool.query<DocumentationRow>(
+    `SELECT ${DOCUMENTATION_COLUMNS} FROM documentations
+      WHERE organization_id = $1 AND (id = $2::uuid OR slug = $3)
+      ORDER BY (id = $2::uuid) DESC LIMIT 1`,
+    [organizationId, idOrSlug.toLowerCase(), idOrSlug],
+  );
+  return rows[0] ?? null;
 }
 
 export interface Page<T> {

@@ -23,3 +23,4 @@ export { createDocumentation, findDocumentation, listDocumentations, type Docume
 export { createWebhook, findWebhook, findWebhookWithDocumentation, listWebhooks, updateWebhook, deleteWebhook, rotateWebhookSecret, DISABLED_BY_USER, type StoredWebhook, type NewWebhook, type WebhookPatch } from './webhooks';
 export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliverySummary, type DeliveryDetail, type AttemptRow } from './deliveries';
 export { findEvent, type EventDetail } from './events';
+export { webhookStats, type HourlyAttemptStats } from './webhook-stats';

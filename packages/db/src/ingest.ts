@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './client';
 import { uuidv7 } from './ids';
-import { Prisma } from './generated/prisma/client';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -45,67 +44,82 @@ export function requestHash(documentationId: string, diff: unknown, version: str
   return createHash('sha256').update(JSON.stringify([documentationId, diff, version ?? null])).digest('hex');
 }
 
+// The webhooks an event goes to, and (when a key is given) the event that already holds the
+// idempotency key: one round trip for both.
+const TARGETS = `
+SELECT 'webhook' AS kind, id, NULL::text AS request_hash, NULL::int AS delivery_count, NULL::timestamptz AS created_at
+  FROM webhooks
+ WHERE documentation_id = $1 AND deleted_at IS NULL
+   AND CASE WHEN $2::uuid[] IS NOT NULL THEN id = ANY($2::uuid[]) ELSE enabled AND ($3::boolean OR NOT breaking_only) END
+UNION ALL
+SELECT 'event', id, request_hash, delivery_count, created_at
+  FROM events WHERE organization_id = $4 AND idempotency_key = $5`;
+
+// The event and its deliveries in one statement, so they commit together: the outbox.
+const INSERT_EVENT = `
+WITH event AS (
+  INSERT INTO events (id, organization_id, documentation_id, type, body, idempotency_key, request_hash, delivery_count, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  RETURNING id
+)
+INSERT INTO deliveries (id, event_id, webhook_id, status, next_attempt_at, created_at, updated_at)
+SELECT d.id, (SELECT id FROM event), d.webhook_id, 'pending', $9, $9, $9
+  FROM unnest($10::uuid[], $11::uuid[]) AS d(id, webhook_id)`;
+
+interface TargetRow {
+  kind: 'webhook' | 'event';
+  id: string;
+  request_hash: string | null;
+  delivery_count: number | null;
+  created_at: Date | null;
+}
+
 /**
  * The transactional outbox: the event and one delivery row per target webhook
  * commit together; the caller enqueues the returned deliveries afterwards, and
- * the reconciler re-enqueues any that never reach Redis.
+ * the reconciler re-enqueues any that never reach Redis. Two round trips,
+ * plain SQL: this is the producers' hot path.
  */
 export async function ingestEvent(db: Db, input: IngestInput, now = new Date()): Promise<IngestResult> {
   const hash = input.idempotencyKey ? requestHash(input.documentation.id, input.diff, input.version) : null;
+  const { rows } = await db.pool.query<TargetRow>(TARGETS, [
+    input.documentation.id,
+    input.webhookIds ?? null,
+    input.diff.breaking === true,
+    input.organizationId,
+    input.idempotencyKey ?? null,
+  ]);
+  const previous = rows.find((row) => row.kind === 'event');
+  if (previous) {
+    if (now.getTime() - previous.created_at!.getTime() < IDEMPOTENCY_WINDOW_MS) {
+      return previous.request_hash === hash ? { kind: 'replayed', eventId: previous.id, deliveryCount: previous.delivery_count! } : { kind: 'conflict' };
+    }
+    // An expired key may be used again: the old event keeps its history, not its key.
+    await db.pool.query('UPDATE events SET idempotency_key = NULL WHERE id = $1', [previous.id]);
+  }
+
+  const eventId = uuidv7(now.getTime());
+  const webhookIds = rows.filter((row) => row.kind === 'webhook').map((row) => row.id);
+  const deliveries = webhookIds.map((webhookId) => ({ deliveryId: uuidv7(now.getTime()), webhookId, eventId }));
+  const body = JSON.stringify({ api: apiSnapshot(input.documentation, input.version), diff: input.diff });
   try {
-    return await db.prisma.$transaction(async (tx) => {
-      if (input.idempotencyKey) {
-        const previous = await tx.event.findUnique({
-          where: { organizationId_idempotencyKey: { organizationId: input.organizationId, idempotencyKey: input.idempotencyKey } },
-          select: { id: true, requestHash: true, deliveryCount: true, createdAt: true },
-        });
-        if (previous && now.getTime() - previous.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) {
-          return previous.requestHash === hash
-            ? { kind: 'replayed' as const, eventId: previous.id, deliveryCount: previous.deliveryCount }
-            : { kind: 'conflict' as const };
-        }
-        // An expired key may be used again: the old event keeps its history, not its key.
-        if (previous) await tx.event.update({ where: { id: previous.id }, data: { idempotencyKey: null } });
-      }
-
-      const breaking = input.diff.breaking === true;
-      const webhooks = await tx.webhook.findMany({
-        where: {
-          documentationId: input.documentation.id,
-          deletedAt: null,
-          ...(input.webhookIds ? { id: { in: input.webhookIds } } : { enabled: true, ...(breaking ? {} : { breakingOnly: false }) }),
-        },
-        select: { id: true },
-      });
-
-      const eventId = uuidv7(now.getTime());
-      const body = JSON.stringify({ api: apiSnapshot(input.documentation, input.version), diff: input.diff });
-      await tx.event.create({
-        data: {
-          id: eventId,
-          organizationId: input.organizationId,
-          documentationId: input.documentation.id,
-          type: input.type,
-          body,
-          idempotencyKey: input.idempotencyKey ?? null,
-          requestHash: hash,
-          deliveryCount: webhooks.length,
-          createdAt: now,
-        },
-      });
-      const deliveries = webhooks.map((w) => ({ deliveryId: uuidv7(now.getTime()), webhookId: w.id, eventId }));
-      if (deliveries.length > 0) {
-        await tx.delivery.createMany({
-          data: deliveries.map((d) => ({ id: d.deliveryId, eventId, webhookId: d.webhookId, status: 'pending', nextAttemptAt: now, createdAt: now })),
-        });
-      }
-      return { kind: 'created' as const, eventId, deliveries };
-    });
+    await db.pool.query(INSERT_EVENT, [
+      eventId,
+      input.organizationId,
+      input.documentation.id,
+      input.type,
+      body,
+      input.idempotencyKey ?? null,
+      hash,
+      deliveries.length,
+      now,
+      deliveries.map((d) => d.deliveryId),
+      webhookIds,
+    ]);
   } catch (error) {
     // Two requests with the same new key raced; the loser answers like a replay.
-    if (input.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      return ingestEvent(db, input, now);
-    }
+    if (input.idempotencyKey && (error as { code?: string }).code === '23505') return ingestEvent(db, input, now);
     throw error;
   }
+  return { kind: 'created', eventId, deliveries };
 }

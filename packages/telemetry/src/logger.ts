@@ -19,7 +19,12 @@ function serializeError(error: unknown): unknown {
  * One JSON object per line on stdout, for any log shipper. Callers pass ids
  * and outcomes, never secrets, request bodies or signature keys.
  */
-export function createLogger(service: string, level: LogLevel = 'info', base: Record<string, unknown> = {}, write = (line: string) => process.stdout.write(line)): Logger {
+export function createLogger(
+  service: string,
+  level: LogLevel = 'info',
+  base: Record<string, unknown> = {},
+  write: (line: string) => void = (line) => void process.stdout.write(line),
+): Logger {
   const threshold = ORDER[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < threshold) return;

@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EnvError } from '@hookline/config';
+import { QUEUE_PREFIX } from '@hookline/queue';
+import { loadApiConfig } from './env';
+
+const KEY = Buffer.alloc(32, 9).toString('base64');
+const tempFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'hookline-env-')), 'nested', 'secrets.key');
+
+describe('loadApiConfig', () => {
+  it('applies the defaults of the contract', () => {
+    const config = loadApiConfig({ SECRETS_KEY: KEY });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/hookline',
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      nodeEnv: 'development',
+      bootstrapApiKey: undefined,
+      secretsKey: KEY,
+      maxAttempts: 10,
+      queuePrefix: QUEUE_PREFIX,
+    });
+  });
+
+  it('reads QUEUE_PREFIX like the worker does', () => {
+    expect(loadApiConfig({ SECRETS_KEY: KEY, QUEUE_PREFIX: '{bench-1}' }).queuePrefix).toBe('{bench-1}');
+  });
+
+  it('derives the number of attempts from DELIVERY_RETRY_SCHEDULE, decimals allowed', () => {
+    expect(loadApiConfig({ SECRETS_KEY: KEY, DELIVERY_RETRY_SCHEDULE: '0.2,0.4' }).maxAttempts).toBe(3);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ SECRETS_KEY: 'short' }, 'SECRETS_KEY'],
+    [{ DELIVERY_RETRY_SCHEDULE: '5,soon' }, 'DELIVERY_RETRY_SCHEDULE'],
+    [{ BOOTSTRAP_API_KEY: 'letmein' }, 'BOOTSTRAP_API_KEY'],
+    [{ NODE_ENV: 'production' }, 'SECRETS_KEY'],
+    [{ QUEUE_PREFIX: 'no-braces' }, 'QUEUE_PREFIX'],
+  ])('names the variable in error for %j', (env, variable) => {
+    let error: unknown;
+    try {
+      loadApiConfig(env, { secretsKeyFile: tempFile(), warn: () => undefined });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).variable).toBe(variable);
+    expect((error as EnvError).message).toContain(variable);
+  });
+
+  it('in development without SECRETS_KEY, makes a key once, keeps it 0600, and warns in one line', () => {
+    const file = tempFile();
+    const warnings: string[] = [];
+    const first = loadApiConfig({}, { secretsKeyFile: file, warn: (line) => warnings.push(line) });
+    expect(Buffer.from(first.secretsKey, 'base64')).toHaveLength(32);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.secretsKey);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = loadApiConfig({}, { secretsKeyFile: file, warn: (line) => warnings.push(line) });
+    expect(second.secretsKey).toBe(first.secretsKey);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/SECRETS_KEY/);
+    expect(warnings[0]).not.toContain('\n');
+  });
+
+  it('refuses a damaged key file rather than silently making a new key', () => {
+    const file = tempFile();
+    loadApiConfig({}, { secretsKeyFile: file, warn: () => undefined });
+    writeFileSync(file, 'garbage');
+    expect(() => loadApiConfig({}, { secretsKeyFile: file, warn: () => undefined })).toThrow(EnvError);
+  });
+});

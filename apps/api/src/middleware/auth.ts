@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { authenticateApiKey, type Db, type Principal } from '@hookline/db';
+import { HttpProblem } from '../problem';
+
+export const DEFAULT_AUTH_CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer realm="hookline"' });
+
+/**
+ * Remembers successful lookups, keyed by the key's SHA-256 so the process never
+ * holds plaintext keys: ingest is one documentation query and one transaction,
+ * not three round trips. A revoked key keeps working for at most `ttlMs`.
+ * Failures are never cached, so a key created a moment ago works at once.
+ */
+export class ApiKeyCache {
+  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
+
+  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+
+  get(hash: string): Principal | undefined {
+    const entry = this.entries.get(hash);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(hash);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  set(hash: string, principal: Principal): void {
+    if (this.entries.size >= CACHE_MAX_ENTRIES) {
+      // Maps iterate in insertion order: this drops the oldest entry.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(hash, { principal, expiresAt: this.now() + this.ttlMs });
+  }
+}
+
+const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+
+export function authenticate(db: Db, ttlMs = DEFAULT_AUTH_CACHE_TTL_MS): RequestHandler {
+  const cache = new ApiKeyCache(ttlMs);
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    if (!header) throw unauthorized('Send an API key as "Authorization: Bearer <key>".');
+    const key = BEARER.exec(header)?.[1];
+    if (!key) throw unauthorized('The Authorization header must be "Bearer <key>".');
+    const hash = createHash('sha256').update(key).digest('base64');
+    let principal = cache.get(hash);
+    if (!principal) {
+      principal = (await authenticateApiKey(db, key)) ?? undefined;
+      if (!principal) throw unauthorized('The API key is not valid.');
+      cache.set(hash, principal);
+    }
+    res.locals.organizationId = principal.organizationId;
+    res.locals.apiKeyId = principal.apiKeyId;
+    next();
+  };
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { Diff, DiffItem, DocumentationCreate, EventCreate, WebhookCreate, WebhookUpdate } from '../schemas';
+
+/** Response shapes, for the document only: representations.ts builds them. */
+
+const timestamp = z.string().meta({ format: 'date-time' });
+const uuid = z.string().meta({ format: 'uuid' });
+
+const Documentation = z.object({
+  id: uuid,
+  slug: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  humanUrl: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+const Webhook = z.object({
+  id: uuid,
+  documentationId: uuid,
+  url: z.string(),
+  description: z.string().nullable(),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  disabledAt: timestamp.nullable(),
+  breakingOnly: z.boolean(),
+  secretMasked: z.string().meta({ examples: ['whsec_k3Jd…'] }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  previousSecretExpiresAt: timestamp.nullable().meta({ description: 'Until then the previous secret still signs, as a second signature.' }),
+});
+
+const Secret = z.object({ secret: z.string().meta({ description: '`whsec_` + base64 of 32 random bytes' }) });
+
+const status = z.enum(['pending', 'succeeded', 'retrying', 'exhausted', 'cancelled']);
+
+const DeliveryItem = z.object({
+  id: uuid.meta({ description: 'Also the `webhook-id` header of every attempt.' }),
+  eventId: uuid,
+  event: z.string().meta({ description: '`documentation.structure_change` or `ping`' }),
+  status,
+  attempts: z.int(),
+  lastAttempt: z
+    .object({ at: timestamp, statusCode: z.int().nullable(), durationMs: z.int().nullable(), error: z.string().nullable() })
+    .nullable(),
+  nextAttemptAt: timestamp.nullable(),
+  createdAt: timestamp,
+});
+
+const Attempt = z.object({
+  id: uuid,
+  trigger: z.enum(['scheduled', 'manual']),
+  at: timestamp,
+  requestHeaders: z.record(z.string(), z.string()),
+  responseStatus: z.int().nullable(),
+  responseHeaders: z.record(z.string(), z.unknown()).nullable(),
+  responseBody: z.string().nullable().meta({ description: 'The first 16 KiB' }),
+  durationMs: z.int(),
+  error: z.object({ kind: z.string(), message: z.string().nullable() }).nullable(),
+});
+
+const DeliveryDetail = DeliveryItem.omit({ attempts: true }).extend({
+  webhookId: uuid,
+  attemptCount: z.int(),
+  request: z.object({ url: z.string(), body: z.string().meta({ description: 'The exact bytes sent and signed' }) }),
+  attempts: z.array(Attempt).meta({ description: 'Oldest first' }),
+});
+
+const Event = z.object({
+  id: uuid,
+  documentationId: uuid,
+  type: z.string(),
+  createdAt: timestamp,
+  payload: z.object({ api: z.record(z.string(), z.unknown()), diff: Diff }),
+  deliveries: z.array(DeliveryItem.extend({ webhookId: uuid })),
+});
+
+const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+const WebhookStats = z.object({
+  webhookId: uuid,
+  hours: z.int(),
+  since: timestamp.meta({ description: 'Start of the oldest hour' }),
+  buckets: z.array(
+    z.object({
+      hour: timestamp,
+      succeeded: z.int(),
+      failed: z.int().meta({ description: 'Attempts without a 2xx answer (timeouts and refused connections included)' }),
+      p50Ms: z.int().nullable(),
+      p95Ms: z.int().nullable(),
+    }),
+  ),
+});
+
+const list = <T extends z.ZodType>(item: T, paginated: boolean) =>
+  z.object({ data: z.array(item), ...(paginated ? { nextCursor: z.string().nullable() } : {}) });
+
+export const components = {
+  DocumentationCreate,
+  WebhookCreate,
+  WebhookUpdate,
+  EventCreate,
+  Diff,
+  DiffItem,
+  Documentation,
+  DocumentationList: list(Documentation, true),
+  Webhook,
+  WebhookCreated: Webhook.extend({ secret: Secret.shape.secret }),
+  WebhookList: list(Webhook, false),
+  Secret,
+  DeliveryItem,
+  DeliveryList: list(DeliveryItem, true),
+  DeliveryDetail,
+  Attempt,
+  Event,
+  EventAccepted: z.object({ id: uuid, deliveries: z.int().meta({ description: 'Deliveries created' }) }),
+  TestAccepted: z.object({ deliveryId: uuid, eventId: uuid }),
+  RedeliveryAccepted: z.object({ deliveryId: uuid }),
+  WebhookStats,
+  Problem,
+} satisfies Record<string, z.ZodType>;
+
+export type ComponentName = keyof typeof components;
+
+/** JSON Schemas under #/components/schemas, with shared and recursive parts as $refs. */
+export function componentSchemas(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
+  // 'input': response objects do not promise the absence of other fields (the API may add some); strict request bodies still say additionalProperties: false.
+  const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any', io: 'input' });
+  const result: Record<string, unknown> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _schema, $id: _id, ...rest } = schema as Record<string, unknown>;
+    result[id] = rest;
+  }
+  return result;
+}

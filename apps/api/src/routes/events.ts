@@ -1,0 +1,80 @@
+import { Router } from 'express';
+import { findEvent, findWebhookWithDocumentation, ingestEvent, type IngestInput, type QueuedDelivery } from '@hookline/db';
+import type { AppContext } from '../context';
+import { enqueueAfterCommit } from '../enqueue';
+import { conflict, notFound } from '../problem';
+import { eventView } from '../representations';
+import { sampleStructureChange } from '../sample-change';
+import { EventCreate, IdempotencyKey } from '../schemas';
+import { idParam, organizationOf, param, parseBody, parseHeader } from '../validation';
+import { loadDocumentation } from './lookups';
+
+export function eventRoutes(ctx: AppContext): Router {
+  const { db, queue, logger, metrics } = ctx;
+  const router = Router();
+
+  const created = async (type: IngestInput['type'], deliveries: QueuedDelivery[]) => {
+    metrics.eventsIngested.inc({ type });
+    metrics.deliveriesCreated.inc({ type }, deliveries.length);
+    // Committed already: whatever Redis says, the answer is 202 (see enqueueAfterCommit).
+    await enqueueAfterCommit(queue, deliveries, logger, ctx.config.redisTimeoutMs);
+  };
+
+  // The hot path: a cached key, one documentation query, one transaction, one addBulk.
+  router.post('/v1/documentations/:idOrSlug/events', async (req, res) => {
+    const input = parseBody(EventCreate, req.body);
+    const idempotencyKey = parseHeader(IdempotencyKey.optional(), 'Idempotency-Key', req.get('idempotency-key'));
+    const organizationId = organizationOf(res);
+    const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
+    const result = await ingestEvent(db, {
+      organizationId,
+      documentation,
+      type: 'documentation.structure_change',
+      // As sent, not as parsed: zod reorders keys, and these are the bytes receivers get and the replay hash covers.
+      diff: (req.body as { diff: IngestInput['diff'] }).diff,
+      version: input.version ?? null,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
+    switch (result.kind) {
+      case 'conflict':
+        throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used with a different request body in the last 24 hours.');
+      case 'replayed':
+        res.setHeader('Idempotent-Replayed', 'true');
+        res.status(202).json({ id: result.eventId, deliveries: result.deliveryCount });
+        return;
+      case 'created':
+        await created('documentation.structure_change', result.deliveries);
+        res.status(202).location(`/v1/events/${result.eventId}`).json({ id: result.eventId, deliveries: result.deliveries.length });
+    }
+  });
+
+  router.get('/v1/events/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const event = await findEvent(db, organizationOf(res), id);
+    if (!event) throw notFound(`Event "${id}"`);
+    res.json(eventView(event));
+  });
+
+  // Sent even to a disabled webhook: testing an endpoint is how one decides to enable it again.
+  router.post('/v1/webhooks/:id/test', async (req, res) => {
+    const id = idParam(req.params.id);
+    const organizationId = organizationOf(res);
+    const webhook = await findWebhookWithDocumentation(db, organizationId, id);
+    if (!webhook) throw notFound(`Webhook "${id}"`);
+    const result = await ingestEvent(db, {
+      organizationId,
+      documentation: webhook.documentation,
+      type: 'ping',
+      diff: sampleStructureChange(webhook.documentation),
+      version: null,
+      webhookIds: [webhook.id],
+    });
+    const delivery = result.kind === 'created' ? result.deliveries[0] : undefined;
+    // Deleted between the two statements.
+    if (!delivery) throw notFound(`Webhook "${id}"`);
+    await created('ping', [delivery]);
+    res.status(202).json({ deliveryId: delivery.deliveryId, eventId: delivery.eventId });
+  });
+
+  return router;
+}

@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import { createWebhook, deleteWebhook, listWebhooks, updateWebhook, uuidv7 } from '@hookline/db';
+import { announceWebhookChange } from '@hookline/queue';
+import { generateSecret } from '@hookline/signing';
+import type { AppContext } from '../context';
+import { bestEffort } from '../enqueue';
+import { notFound } from '../problem';
+import { webhookView } from '../representations';
+import { WebhookCreate, WebhookUpdate } from '../schemas';
+import { idParam, organizationOf, param, parseBody } from '../validation';
+import { loadDocumentation, loadWebhook } from './lookups';
+
+/** Workers cache webhooks; every change is announced so they drop theirs at once. */
+export const announce = (ctx: AppContext, webhookId: string) =>
+  bestEffort('webhook change announcement', ctx.logger, () => announceWebhookChange(ctx.redis, webhookId, ctx.config.queuePrefix), { webhookId }, ctx.config.redisTimeoutMs);
+
+export function webhookRoutes(ctx: AppContext): Router {
+  const { db, secretBox, queue, logger } = ctx;
+  const router = Router();
+
+  router.post('/v1/documentations/:idOrSlug/webhooks', async (req, res) => {
+    const input = parseBody(WebhookCreate, req.body);
+    const organizationId = organizationOf(res);
+    const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
+    const id = uuidv7();
+    const secret = generateSecret();
+    const webhook = await createWebhook(db, {
+      id,
+      organizationId,
+      documentationId: documentation.id,
+      url: input.url,
+      description: input.description ?? null,
+      breakingOnly: input.breakingOnly ?? false,
+      secretEncrypted: secretBox.seal(secret, id),
+    });
+    // The only answer that carries the secret without an explicit reveal.
+    res.status(201).location(`/v1/webhooks/${id}`).json({ ...webhookView(webhook, secretBox), secret });
+  });
+
+  router.get('/v1/documentations/:idOrSlug/webhooks', async (req, res) => {
+    const organizationId = organizationOf(res);
+    const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
+    const webhooks = await listWebhooks(db, organizationId, documentation.id);
+    res.json({ data: webhooks.map((webhook) => webhookView(webhook, secretBox)) });
+  });
+
+  router.get('/v1/webhooks/:id', async (req, res) => {
+    res.json(webhookView(await loadWebhook(db, organizationOf(res), idParam(req.params.id)), secretBox));
+  });
+
+  router.patch('/v1/webhooks/:id', async (req, res) => {
+    const patch = parseBody(WebhookUpdate, req.body);
+    const id = idParam(req.params.id);
+    const webhook = await updateWebhook(db, organizationOf(res), id, patch);
+    if (!webhook) throw notFound(`Webhook "${id}"`);
+    await announce(ctx, webhook.id);
+    res.json(webhookView(webhook, secretBox));
+  });
+
+  router.delete('/v1/webhooks/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const deleted = await deleteWebhook(db, organizationOf(res), id);
+    if (!deleted) throw notFound(`Webhook "${id}"`);
+    // Cancelled in PostgreSQL already: a job that survives this still finds its delivery cancelled.
+    await bestEffort('removing cancelled jobs', logger, () => queue.cancel(deleted.cancelledDeliveryIds), { webhookId: id }, ctx.config.redisTimeoutMs);
+    await announce(ctx, id);
+    res.status(204).end();
+  });
+
+  return router;
+}

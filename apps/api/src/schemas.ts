@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * Request and response schemas: the routes validate with them and
+ * openapi/document.ts publishes them, so the two cannot drift apart.
+ */
+
+const httpUrl = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+        return;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
+      else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
+      else if (value.trim() !== value) ctx.addIssue({ code: 'custom', message: 'must not have surrounding spaces' });
+    })
+    .meta({ format: 'uri' });
+
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const slug = z.string().regex(SLUG_PATTERN, 'must be 1-64 lowercase letters, digits or dashes, not starting with a dash');
+const name = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const description = z.string().max(1000, 'must be at most 1000 characters').nullable();
+
+export const DocumentationCreate = z.strictObject({
+  slug,
+  name,
+  description: description.optional(),
+  humanUrl: httpUrl(2048).nullable().optional(),
+});
+
+export const WebhookCreate = z.strictObject({
+  url: httpUrl(2048),
+  description: description.optional(),
+  breakingOnly: z.boolean().optional(),
+});
+
+export const WebhookUpdate = z.strictObject({
+  url: httpUrl(2048).optional(),
+  description: description.optional(),
+  enabled: z.boolean().optional(),
+  breakingOnly: z.boolean().optional(),
+});
+
+// Bump's DocStructureChange. Only the fields Hookline reads or a receiver
+// relies on are checked; anything else Bump adds passes through untouched.
+const versionUrl = z.string().max(2048).nullable().optional();
+
+export interface DiffItemShape {
+  id: string;
+  name: string;
+  status: 'added' | 'modified' | 'removed';
+  type: string;
+  breaking: boolean;
+  children?: DiffItemShape[];
+  [extra: string]: unknown;
+}
+
+export const DiffItem: z.ZodType<DiffItemShape> = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['added', 'modified', 'removed']),
+  type: z.string(),
+  breaking: z.boolean(),
+  previous: z.record(z.string(), z.unknown()).nullable().optional(),
+  current: z.record(z.string(), z.unknown()).nullable().optional(),
+  breaking_details: z.record(z.string(), z.unknown()).nullable().optional(),
+  get children() {
+    return z.array(DiffItem).optional();
+  },
+});
+
+export const Diff = z.looseObject({
+  id: z.string(),
+  title: z.string(),
+  public_url: z.string().max(2048),
+  breaking: z.boolean(),
+  details: z.array(DiffItem),
+  previous_version_url: versionUrl,
+  current_version_url: versionUrl,
+});
+
+export const EventCreate = z.strictObject({
+  diff: Diff,
+  version: z.string().max(200).nullable().optional(),
+});
+
+export const IdempotencyKey = z.string().regex(/^[\x20-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters');
+
+// An empty parameter (`?limit=10&cursor=`, as the contract writes it) means absent.
+const queryParam = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (value === '' ? undefined : value), schema);
+
+const limit = (fallback: number) =>
+  queryParam(z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(fallback));
+
+// Queries ignore unknown parameters (cache busters, tracking): only bodies are strict.
+export const PageQuery = z.object({
+  limit: limit(10),
+  cursor: queryParam(z.uuid('must be a delivery id from nextCursor').optional()),
+});
+
+export const DocumentationPageQuery = z.object({
+  limit: limit(100),
+  cursor: queryParam(z.uuid('must be a documentation id from nextCursor').optional()),
+});

@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { createApiClient, type ApiClient, type ApiProblem } from '../api';
+import { forgetKey, readStoredKey, storeKey, takeKeyFromLocation } from './key-storage';
+
+export type Session =
+  | { state: 'checking' }
+  | { state: 'signed-out'; problem: ApiProblem | null; signIn: (key: string) => Promise<ApiProblem | null> }
+  | { state: 'signed-in'; apiKey: string; client: ApiClient; signOut: () => void };
+
+/** Asks the API whether a key works: any /v1 call answers 401 for a bad one. */
+async function check(key: string): Promise<ApiProblem | null> {
+  try {
+    await createApiClient(key).listDocumentations();
+    return null;
+  } catch (error) {
+    const problem = error as ApiProblem;
+    // Only a refusal means the key is wrong; a server that is down is said on the pages.
+    return problem.status === 401 ? problem : null;
+  }
+}
+
+export function useSession(): Session {
+  const [apiKey, setApiKey] = useState<string | null>(null);
+  const [checking, setChecking] = useState(true);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+
+  const signOut = useCallback((reason: ApiProblem | null = null) => {
+    forgetKey();
+    setApiKey(null);
+    setProblem(reason);
+  }, []);
+
+  const signIn = useCallback(async (key: string) => {
+    const refused = await check(key);
+    if (refused) return refused;
+    storeKey(key);
+    setProblem(null);
+    setApiKey(key);
+    return null;
+  }, []);
+
+  useEffect(() => {
+    // Stored before it is checked so that a second run of this effect (React's
+    // strict mode) finds it; a refused key is forgotten below.
+    const fromLink = takeKeyFromLocation();
+    if (fromLink) storeKey(fromLink);
+    const key = fromLink ?? readStoredKey();
+    if (!key) return setChecking(false);
+    let current = true;
+    void check(key).then((refused) => {
+      if (!current) return;
+      if (refused) {
+        forgetKey();
+        setProblem(refused);
+      } else {
+        setApiKey(key);
+      }
+      setChecking(false);
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  // A #key= link opened while this page is already open only changes the hash.
+  useEffect(() => {
+    const onHashChange = () => {
+      const key = takeKeyFromLocation();
+      if (!key) return;
+      void signIn(key).then((refused) => {
+        if (refused) signOut(refused);
+      });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, [signIn, signOut]);
+
+  // A key revoked while the page is open: back to the sign-in form, saying why.
+  const client = useMemo(() => (apiKey ? createApiClient(apiKey, (refused) => signOut(refused)) : null), [apiKey, signOut]);
+
+  if (checking) return { state: 'checking' };
+  if (!apiKey || !client) return { state: 'signed-out', problem, signIn };
+  return { state: 'signed-in', apiKey, client, signOut: () => signOut(null) };
+}
