@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
 import { webhookSecretRoutes } from './routes/webhook-secrets';
 import { webhookStatsRoutes } from './routes/webhook-stats';
+import { webhookRecoveryRoutes } from './routes/webhook-recovery';
 import { webhookRoutes } from './routes/webhooks';
 
 export const BODY_LIMIT = '1mb';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(documentationRoutes(ctx));
   app.use(webhookRoutes(ctx));
   app.use(webhookSecretRoutes(ctx));
+  app.use(webhookRecoveryRoutes(ctx));
   app.use(eventRoutes(ctx));
   app.use(deliveryRoutes(ctx));
   app.use(webhookStatsRoutes(ctx));

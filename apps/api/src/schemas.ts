@@ -41,6 +41,12 @@ export const WebhookCreate = z.strictObject({
   breakingOnly: z.boolean().optional(),
 });
 
+export const WebhookRecover = z.strictObject({
+  since: z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }),
+  // true: only count what would be resent.
+  dryRun: z.boolean().optional(),
+});
+
 export const WebhookUpdate = z.strictObject({
   url: httpUrl(2048).optional(),
   description: description.optional(),

@@ -24,3 +24,4 @@ export { createWebhook, findWebhook, findWebhookWithDocumentation, listWebhooks,
 export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliverySummary, type DeliveryDetail, type AttemptRow } from './deliveries';
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
+export { countRecoverable, recoverDeliveries } from './recovery';

@@ -85,7 +85,8 @@ export async function updateWebhook(db: Db, organizationId: string, id: string, 
         ...(patch.url !== undefined ? { url: patch.url } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.breakingOnly !== undefined ? { breakingOnly: patch.breakingOnly } : {}),
-        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null } : {}),
+        // Re-enabling starts the auto-disable window afresh.
+        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, failingSince: null } : {}),
         ...(disabling ? { enabled: false, disabledReason: DISABLED_BY_USER, disabledAt: now } : {}),
       },
     });

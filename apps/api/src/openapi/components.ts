@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Diff, DiffItem, DocumentationCreate, EventCreate, WebhookCreate, WebhookUpdate } from '../schemas';
+import { Diff, DiffItem, DocumentationCreate, EventCreate, WebhookCreate, WebhookRecover, WebhookUpdate } from '../schemas';
 
 /** Response shapes, for the document only: representations.ts builds them. */
 
@@ -124,6 +124,14 @@ export const components = {
   TestAccepted: z.object({ deliveryId: uuid, eventId: uuid }),
   RedeliveryAccepted: z.object({ deliveryId: uuid }),
   WebhookStats,
+  WebhookRecover,
+  RecoveryCount: z.object({
+    since: timestamp,
+    count: z.int().meta({ description: 'Deliveries that would be sent: failed + missed' }),
+    failed: z.int().meta({ description: 'Exhausted or cancelled deliveries since then, reopened with the same webhook-id' }),
+    missed: z.int().meta({ description: 'Events the webhook got no delivery for while it was disabled' }),
+  }),
+  RecoveryAccepted: z.object({ since: timestamp, count: z.int() }),
   Problem,
 } satisfies Record<string, z.ZodType>;
 

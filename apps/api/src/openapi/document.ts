@@ -82,6 +82,16 @@ export function buildOpenApiDocument(version: string) {
       '/v1/webhooks/{id}/deliveries': {
         get: { tags: ['Deliveries'], operationId: 'listDeliveries', parameters: [webhookId, ...pageParams(10)], responses: { ...ok(200, 'Deliveries, most recent first', 'DeliveryList'), ...errors(400, 404) } },
       },
+      '/v1/webhooks/{id}/recover': {
+        post: {
+          tags: ['Webhooks'],
+          operationId: 'recoverWebhookDeliveries',
+          summary: 'Resend what a webhook missed since a time: `dryRun: true` counts it first',
+          parameters: [webhookId],
+          requestBody: body('WebhookRecover'),
+          responses: { ...ok(200, 'With dryRun: what would be sent', 'RecoveryCount'), ...ok(202, 'Recovering: deliveries reopened or created, and queued', 'RecoveryAccepted'), ...errors(400, 404, 409, 413, 415) },
+        },
+      },
       '/v1/webhooks/{id}/stats': {
         get: {
           tags: ['Webhooks'],
