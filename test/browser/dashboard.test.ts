@@ -334,5 +334,17 @@ describe('delivery history', () => {
     await notice.waitFor();
     expect(await notice.innerText()).toContain(`Hookline disabled this webhook`);
     expect(await notice.innerText()).toContain(disabled.disabledReason);
+
+    // The endpoint is fixed; enabling offers to resend what failed, with the count first.
+    await stack.call(key, 'PATCH', `/v1/webhooks/${gone.id}`, { url: stack.receiver.url('/moved/payments') });
+    const card = page.locator(`[data-webhook-id="${gone.id}"]`);
+    await card.getByRole('button', { name: 'Enable' }).click();
+    const offer = card.getByTestId('recover-offer');
+    await offer.getByText('1 delivery since').waitFor();
+    expect(await offer.innerText()).toContain('1 failed, 0 never sent');
+    const before = stack.receiver.requests.filter((r) => r.path === '/moved/payments').length;
+    await offer.getByRole('button', { name: 'Resend 1' }).click();
+    await card.getByText('1 deliveries queued again.').first().waitFor();
+    await eventually(async () => expect(stack.receiver.requests.filter((r) => r.path === '/moved/payments').length).toBe(before + 1));
   }, LONG);
 });

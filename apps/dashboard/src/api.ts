@@ -147,6 +147,15 @@ export interface ApiClient {
   getDelivery(id: string): Promise<DeliveryDetail>;
   redeliver(id: string): Promise<void>;
   webhookStats(id: string, hours: number): Promise<WebhookStats>;
+  countRecoverable(id: string, since: string): Promise<RecoveryCount>;
+  recover(id: string, since: string): Promise<{ count: number }>;
+}
+
+export interface RecoveryCount {
+  since: string;
+  count: number;
+  failed: number;
+  missed: number;
 }
 
 /**
@@ -202,5 +211,7 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
       await call('POST', `/v1/deliveries/${seg(id)}/redeliver`);
     },
     webhookStats: (id, hours) => call('GET', `/v1/webhooks/${seg(id)}/stats`, { query: { hours } }),
+    countRecoverable: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since, dryRun: true } }),
+    recover: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since } }),
   };
 }

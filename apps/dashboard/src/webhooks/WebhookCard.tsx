@@ -7,6 +7,7 @@ import { ProblemAlert } from '../ui/ProblemAlert';
 import { DangerZone } from './DangerZone';
 import { DisabledNotice } from './DisabledNotice';
 import { OneTimeSecret } from './OneTimeSecret';
+import { RecoverOffer } from './RecoverOffer';
 import { SigningSecret } from './SigningSecret';
 import { WebhookSettingsForm } from './WebhookSettingsForm';
 
@@ -29,6 +30,8 @@ export function WebhookCard({ webhook, createdSecret, onSecretSeen, onChange, on
   const [activity, setActivity] = useState(0);
   const [settled, setSettled] = useState(0);
   const [testedId, setTestedId] = useState<string | null>(null);
+  // Set when a disabled webhook is enabled again: from when to offer recovering deliveries.
+  const [recoverSince, setRecoverSince] = useState<string | null>(null);
 
   useEffect(() => {
     if (!notice) return;
@@ -55,8 +58,10 @@ export function WebhookCard({ webhook, createdSecret, onSecretSeen, onChange, on
     setBusy('toggle');
     setProblem(null);
     try {
+      const trouble = troubleSince(webhook);
       onChange(await api.updateWebhook(webhook.id, { enabled }));
       setNotice(enabled ? 'Webhook enabled.' : 'Webhook disabled: nothing is delivered to it until you enable it again.');
+      setRecoverSince(enabled ? trouble : null);
     } catch (error) {
       setProblem({ action: enabled ? 'Could not enable the webhook' : 'Could not disable the webhook', problem: asProblem(error) });
     } finally {
@@ -103,6 +108,19 @@ export function WebhookCard({ webhook, createdSecret, onSecretSeen, onChange, on
       <ProblemAlert problem={problem?.problem} action={problem?.action} />
       {createdSecret ? <OneTimeSecret secret={createdSecret} reason="created" onDismiss={onSecretSeen} /> : null}
       {!webhook.enabled ? <DisabledNotice webhook={webhook} /> : null}
+      {webhook.enabled && recoverSince ? (
+        <RecoverOffer
+          webhookId={webhook.id}
+          defaultSince={recoverSince}
+          onClose={(recovered) => {
+            setRecoverSince(null);
+            if (recovered > 0) {
+              setNotice(`${recovered} deliveries queued again.`);
+              setActivity((n) => n + 1);
+            }
+          }}
+        />
+      ) : null}
       {editing ? (
         <WebhookSettingsForm
           webhook={webhook}
@@ -125,4 +143,18 @@ export function WebhookCard({ webhook, createdSecret, onSecretSeen, onChange, on
       <DangerZone webhook={webhook} onDeleted={onDeleted} />
     </article>
   );
+}
+
+const DAY_MS = 24 * 3_600_000;
+const AUTO_DISABLE_WINDOW_MS = 5 * DAY_MS;
+
+/**
+ * Where the recovery offer starts: the failing window when Hookline disabled
+ * the webhook for failing throughout it, else the day before it was disabled
+ * (the failures that led to a 410, or to a person switching it off).
+ */
+function troubleSince(webhook: Webhook): string {
+  const disabledAt = webhook.disabledAt ? new Date(webhook.disabledAt).getTime() : Date.now();
+  const failing = webhook.disabledReason?.startsWith('Every delivery attempt has failed') ?? false;
+  return new Date(disabledAt - (failing ? AUTO_DISABLE_WINDOW_MS : DAY_MS)).toISOString();
 }
