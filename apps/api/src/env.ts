@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { env, loadSecretsKey, parseEnv } from '@hookline/config';
-import { QUEUE_PREFIX } from '@hookline/queue';
 import type { AppConfig } from './context';
 import type { LogLevel } from './logger';
 
@@ -15,7 +14,7 @@ const schema = z.object({
   SECRETS_KEY: env.secretsKey,
   DELIVERY_RETRY_SCHEDULE: env.retrySchedule,
   // The same rule as the worker's: both sides must name the same queue.
-  QUEUE_PREFIX: z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'expected a Redis hash tag such as {hookline}').default(QUEUE_PREFIX),
+  QUEUE_PREFIX: env.queuePrefix,
 });
 
 export interface ApiConfig extends AppConfig {

@@ -18,7 +18,7 @@ const schema = z.object({
   /** A webhook whose every attempt failed for this long is disabled, with the reason. */
   AUTO_DISABLE_AFTER_HOURS: z.coerce.number().positive('expected a positive number of hours').default(120),
   LOG_LEVEL: env.logLevel,
-  QUEUE_PREFIX: z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'expected a Redis hash tag such as {hookline}').default('{hookline}'),
+  QUEUE_PREFIX: env.queuePrefix,
 });
 
 export type WorkerConfig = z.infer<typeof schema>;

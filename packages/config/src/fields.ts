@@ -88,3 +88,6 @@ export const allowedCidrs = z
 
 export const workerConcurrency = z.coerce.number().int('expected an integer').min(1).max(5000).default(200);
 export const positiveSeconds = (fallback: number) => z.coerce.number().positive('expected a positive number of seconds').default(fallback);
+
+/** Redis key prefix of the queue: a hash tag, so every key of it lands on one Redis Cluster slot. */
+export const queuePrefix = z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'expected a Redis hash tag such as {hookline}').default('{hookline}');
