@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { env, exitOnEnvError, parseEnv } from '@hookline/config';
+import { env, exitOnEnvError, loadSecretsKey, parseEnv } from '@hookline/config';
 import { applyMigrations, generateApiKey } from '@hookline/db';
 
 const root = path.resolve(__dirname, '..');
@@ -56,10 +56,13 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   let config;
+  let secretsKey: string;
   try {
     config = parseEnv(
-      z.object({ DATABASE_URL: env.databaseUrl, PORT: env.port, NODE_ENV: env.nodeEnv, BOOTSTRAP_API_KEY: env.bootstrapApiKey }),
+      z.object({ DATABASE_URL: env.databaseUrl, PORT: env.port, NODE_ENV: env.nodeEnv, BOOTSTRAP_API_KEY: env.bootstrapApiKey, SECRETS_KEY: env.secretsKey }),
     );
+    // Resolved once here (with its one warning in development) and handed to both processes.
+    secretsKey = loadSecretsKey({ value: config.SECRETS_KEY, nodeEnv: config.NODE_ENV });
   } catch (error) {
     exitOnEnvError(error);
   }
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   buildDashboardIfStale();
 
   const apiKey = config.BOOTSTRAP_API_KEY ?? (config.NODE_ENV === 'production' ? undefined : developmentKey());
-  const childEnv = { ...process.env, ...(apiKey ? { BOOTSTRAP_API_KEY: apiKey } : {}) };
+  const childEnv = { ...process.env, SECRETS_KEY: secretsKey, ...(apiKey ? { BOOTSTRAP_API_KEY: apiKey } : {}) };
   const start = (entry: string) => spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env: childEnv, stdio: 'inherit' });
   const children: ChildProcess[] = [start('apps/api/src/main.ts'), start('apps/worker/src/main.ts')];
 

@@ -43,6 +43,7 @@ export function AttemptView({ attempt, number, open }: { attempt: Attempt; numbe
                 <strong>{attempt.error.kind}</strong>
                 {attempt.error.message ? `: ${attempt.error.message}` : null}
               </p>
+              {ERROR_HINTS[attempt.error.kind] ? <p>{ERROR_HINTS[attempt.error.kind]}</p> : null}
             </div>
           ) : null}
           <div className="attempt-columns">
@@ -74,3 +75,11 @@ export function AttemptView({ attempt, number, open }: { attempt: Attempt; numbe
     </li>
   );
 }
+
+/** What to do about the errors a person can fix. */
+const ERROR_HINTS: Record<string, string> = {
+  address_refused:
+    'Hookline does not deliver to loopback, private or cloud-metadata addresses. If this endpoint is yours on a private network, the operator can allow its range with DELIVERY_ALLOWED_CIDRS (e.g. 10.0.0.0/8, or 127.0.0.0/8 for local testing).',
+  redirect_not_followed: 'Redirects are never followed: use the final URL as the webhook URL.',
+  timeout: 'The endpoint did not answer in time. Answer 2xx first and do the work afterwards.',
+};
