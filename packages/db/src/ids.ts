@@ -1,4 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+
+// One system call per 410 ids rather than per id: ids are made on every ingest and attempt.
+const pool = Buffer.allocUnsafe(4096);
+let poolOffset = pool.length;
+
+function takeRandom(target: Buffer, at: number, length: number): void {
+  if (poolOffset + length > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  pool.copy(target, at, poolOffset, poolOffset + length);
+  poolOffset += length;
+}
 
 let lastMs = 0;
 let sequence = 0;
@@ -20,7 +33,8 @@ export function uuidv7(now = Date.now()): string {
     lastMs = now;
     sequence = 0;
   }
-  const bytes = randomBytes(16);
+  const bytes = Buffer.allocUnsafe(16);
+  takeRandom(bytes, 6, 10);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

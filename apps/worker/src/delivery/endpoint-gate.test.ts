@@ -5,15 +5,42 @@ describe('EndpointGate', () => {
   const gate = (overrides = {}) => new EndpointGate({ maxInFlight: 2, failureThreshold: 3, openMs: 1_000, maxOpenMs: 4_000, now: () => clock, ...overrides });
   beforeEach(() => (clock = 0));
 
-  it('caps attempts in flight per endpoint, not across endpoints', () => {
+  it('does not limit an endpoint that answers fast', () => {
     const g = gate();
-    const a1 = g.admit('https://a.test');
-    const a2 = g.admit('https://a.test');
-    expect(a1.admitted && a2.admitted).toBe(true);
+    const admitted = Array.from({ length: 50 }, () => g.admit('https://fast.test'));
+    expect(admitted.every((d) => d.admitted)).toBe(true);
+  });
+
+  it('caps an endpoint whose attempts hang past slowMs, and only that endpoint', () => {
+    const g = gate({ slowMs: 1_000 });
+    const first = [g.admit('https://a.test'), g.admit('https://a.test'), g.admit('https://a.test')];
+    expect(first.every((d) => d.admitted)).toBe(true);
+    clock = 1_500;
+    // Three attempts hanging for 1.5 s: over the cap of 2.
     expect(g.admit('https://a.test')).toMatchObject({ admitted: false, reason: 'busy' });
     expect(g.admit('https://b.test').admitted).toBe(true);
-    if (a1.admitted) a1.release(true);
-    expect(g.admit('https://a.test').admitted).toBe(true);
+    for (const d of first) if (d.admitted) d.release(true);
+    // Answers that slow leave it capped even when nothing hangs right now.
+    const next = [g.admit('https://a.test'), g.admit('https://a.test')];
+    expect(next.every((d) => d.admitted)).toBe(true);
+    expect(g.admit('https://a.test')).toMatchObject({ admitted: false, reason: 'busy' });
+  });
+
+  it('lets an endpoint off the cap once its answers are fast again', () => {
+    const g = gate({ slowMs: 100 });
+    const slow = g.admit('https://a.test');
+    clock += 5_000;
+    if (slow.admitted) slow.release(true);
+    const fill = [g.admit('https://a.test'), g.admit('https://a.test')];
+    expect(g.admit('https://a.test').admitted).toBe(false);
+    for (let i = 0; i < 30; i++) {
+      for (const d of fill.splice(0)) if (d.admitted) d.release(true);
+      const quick = g.admit('https://a.test');
+      clock += 1;
+      if (quick.admitted) quick.release(true);
+    }
+    const burst = Array.from({ length: 10 }, () => g.admit('https://a.test'));
+    expect(burst.every((d) => d.admitted)).toBe(true);
   });
 
   it('opens after consecutive failures, lets one probe through after the open period, and closes on its success', () => {
@@ -56,9 +83,10 @@ describe('EndpointGate', () => {
   });
 
   it('counts a release once', () => {
-    const g = gate({ maxInFlight: 1 });
+    const g = gate({ maxInFlight: 1, slowMs: 10 });
     const d = g.admit('https://a.test');
     if (!d.admitted) throw new Error('expected admission');
+    clock += 100;
     d.release(true);
     d.release(true);
     expect(g.admit('https://a.test').admitted).toBe(true);

@@ -1,6 +1,8 @@
 export interface EndpointGateOptions {
-  /** Attempts in flight to one endpoint (origin) from this process. */
+  /** Attempts in flight to one slow endpoint (origin) from this process. */
   maxInFlight: number;
+  /** An attempt running longer than this, or an endpoint answering slower than this on average, is slow. */
+  slowMs?: number;
   /** Consecutive failures that open the circuit. */
   failureThreshold: number;
   /** First open period; doubles on each failed probe, up to maxOpenMs. */
@@ -11,6 +13,10 @@ export interface EndpointGateOptions {
 
 interface EndpointState {
   inFlight: number;
+  /** Start times of the attempts in flight. */
+  started: Set<{ at: number }>;
+  /** Moving average of answer times; null until the first answer. */
+  latencyMs: number | null;
   consecutiveFailures: number;
   openUntil: number;
   openMs: number;
@@ -21,10 +27,13 @@ export type GateDecision = { admitted: true; release: (succeeded: boolean) => vo
 
 /**
  * Keeps one slow or failing endpoint from taking every slot of a worker.
- * Over the in-flight cap, or while the endpoint's circuit is open, an attempt
- * is not made: the caller puts the job back as delayed (which costs no
- * attempt), and the slot goes to other endpoints. After the open period one
- * probe is let through (half-open); its success closes the circuit.
+ * A fast endpoint is not limited: its slots free up within milliseconds. A
+ * slow one (attempts hanging past `slowMs`, or answering slower than that on
+ * average) gets at most `maxInFlight` slots. Over that cap, or while the
+ * endpoint's circuit is open, an attempt is not made: the caller puts the job
+ * back as delayed (which costs no attempt), and the slot goes to other
+ * endpoints. After the open period one probe is let through (half-open); its
+ * success closes the circuit.
  */
 export class EndpointGate {
   private readonly endpoints = new Map<string, EndpointState>();
@@ -50,10 +59,12 @@ export class EndpointGate {
       if (now < state.openUntil) return { admitted: false, retryInMs: state.openUntil - now, reason: 'circuit_open' };
       if (state.probing) return { admitted: false, retryInMs: Math.min(state.openMs, 5_000), reason: 'circuit_open' };
       state.probing = true;
-    } else if (state.inFlight >= this.options.maxInFlight) {
+    } else if (state.inFlight >= this.options.maxInFlight && this.isSlow(state, now)) {
       return { admitted: false, retryInMs: 250, reason: 'busy' };
     }
     state.inFlight += 1;
+    const ticket = { at: now };
+    state.started.add(ticket);
     const probe = open;
     let released = false;
     return {
@@ -61,9 +72,20 @@ export class EndpointGate {
       release: (succeeded) => {
         if (released) return;
         released = true;
+        state.started.delete(ticket);
+        const took = this.now() - ticket.at;
+        state.latencyMs = state.latencyMs === null ? took : state.latencyMs * 0.8 + took * 0.2;
         this.release(endpoint, state, succeeded, probe);
       },
     };
+  }
+
+  private isSlow(state: EndpointState, now: number): boolean {
+    const slowMs = this.options.slowMs ?? 1_000;
+    if (state.latencyMs !== null && state.latencyMs > slowMs) return true;
+    let hanging = 0;
+    for (const ticket of state.started) if (now - ticket.at > slowMs) hanging += 1;
+    return hanging >= this.options.maxInFlight;
   }
 
   isOpen(endpoint: string): boolean {
@@ -84,13 +106,15 @@ export class EndpointGate {
         state.openUntil = this.now() + state.openMs;
       }
     }
-    if (state.inFlight === 0 && state.consecutiveFailures === 0) this.endpoints.delete(endpoint);
+    const slowMs = this.options.slowMs ?? 1_000;
+    // Forget quiet, healthy endpoints; a slow one is remembered so its cap applies at once next time.
+    if (state.inFlight === 0 && state.consecutiveFailures === 0 && (state.latencyMs ?? 0) <= slowMs) this.endpoints.delete(endpoint);
   }
 
   private state(endpoint: string): EndpointState {
     let state = this.endpoints.get(endpoint);
     if (!state) {
-      state = { inFlight: 0, consecutiveFailures: 0, openUntil: 0, openMs: this.options.openMs, probing: false };
+      state = { inFlight: 0, started: new Set(), latencyMs: null, consecutiveFailures: 0, openUntil: 0, openMs: this.options.openMs, probing: false };
       this.endpoints.set(endpoint, state);
     }
     return state;
