@@ -2,7 +2,7 @@ export { createDb, type Db, type DbOptions } from './client';
 export { uuidv7, isUuid } from './ids';
 export { SecretBox } from './secret-box';
 export { applyMigrations, ensureDatabase, listMigrations, MIGRATIONS_DIR } from './migrate';
-export { ingestEvent, apiSnapshot, IDEMPOTENCY_WINDOW_MS, type IngestInput, type IngestResult, type QueuedDelivery } from './ingest';
+export { ingestEvent, ingestEvents, apiSnapshot, IDEMPOTENCY_WINDOW_MS, type IngestInput, type IngestResult, type QueuedDelivery } from './ingest';
 export { Prisma } from './generated/prisma/client';
 export type { DeliveryStatus, AttemptTrigger } from './generated/prisma/enums';
 export { generateApiKey, storeApiKey, authenticateApiKey, ensureOrganization, isApiKeyFormat, type Principal } from './api-keys';

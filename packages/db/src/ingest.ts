@@ -123,3 +123,56 @@ export async function ingestEvent(db: Db, input: IngestInput, now = new Date()):
   }
   return { kind: 'created', eventId, deliveries };
 }
+
+// Many events and their deliveries in one statement (see INSERT_EVENT).
+const INSERT_EVENTS = `
+WITH events_in AS (
+  INSERT INTO events (id, organization_id, documentation_id, type, body, delivery_count, created_at)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::timestamptz[])
+  RETURNING id
+)
+INSERT INTO deliveries (id, event_id, webhook_id, status, next_attempt_at, created_at, updated_at)
+SELECT d.id, d.event_id, d.webhook_id, 'pending', d.at, d.at, d.at
+  FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::timestamptz[]) AS d(id, event_id, webhook_id, at)`;
+
+/**
+ * Ingests several events (no idempotency key, no webhook selection) with two
+ * round trips in all, whatever their number: the API gathers the requests that
+ * arrive together. All commit or none do.
+ */
+export async function ingestEvents(db: Db, inputs: IngestInput[], now = new Date()): Promise<Array<Extract<IngestResult, { kind: 'created' }>>> {
+  if (inputs.some((input) => input.idempotencyKey !== undefined || input.webhookIds !== undefined)) {
+    throw new Error('ingestEvents takes events without an idempotency key or webhook selection');
+  }
+  const documentationIds = [...new Set(inputs.map((input) => input.documentation.id))];
+  const { rows } = await db.pool.query<{ id: string; documentation_id: string; breaking_only: boolean }>(
+    'SELECT id, documentation_id, breaking_only FROM webhooks WHERE documentation_id = ANY($1::uuid[]) AND deleted_at IS NULL AND enabled',
+    [documentationIds],
+  );
+  const byDocumentation = new Map<string, typeof rows>();
+  for (const row of rows) byDocumentation.set(row.documentation_id, [...(byDocumentation.get(row.documentation_id) ?? []), row]);
+
+  const results = inputs.map((input) => {
+    const eventId = uuidv7(now.getTime());
+    const breaking = input.diff.breaking === true;
+    const targets = (byDocumentation.get(input.documentation.id) ?? []).filter((webhook) => breaking || !webhook.breaking_only);
+    const deliveries = targets.map((webhook) => ({ deliveryId: uuidv7(now.getTime()), webhookId: webhook.id, eventId }));
+    const body = JSON.stringify({ api: apiSnapshot(input.documentation, input.version), diff: input.diff });
+    return { kind: 'created' as const, eventId, deliveries, input, body };
+  });
+  const deliveries = results.flatMap((r) => r.deliveries);
+  await db.pool.query(INSERT_EVENTS, [
+    results.map((r) => r.eventId),
+    results.map((r) => r.input.organizationId),
+    results.map((r) => r.input.documentation.id),
+    results.map((r) => r.input.type),
+    results.map((r) => r.body),
+    results.map((r) => r.deliveries.length),
+    results.map(() => now),
+    deliveries.map((d) => d.deliveryId),
+    deliveries.map((d) => d.eventId),
+    deliveries.map((d) => d.webhookId),
+    deliveries.map(() => now),
+  ]);
+  return results.map(({ kind, eventId, deliveries: own }) => ({ kind, eventId, deliveries: own }));
+}

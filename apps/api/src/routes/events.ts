@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { findEvent, findWebhookWithDocumentation, ingestEvent, type IngestInput, type QueuedDelivery } from '@hookline/db';
 import type { AppContext } from '../context';
 import { enqueueAfterCommit } from '../enqueue';
+import { IngestBatcher } from '../ingest-batcher';
 import { conflict, notFound } from '../problem';
 import { eventView } from '../representations';
 import { sampleStructureChange } from '../sample-change';
@@ -13,28 +14,39 @@ export function eventRoutes(ctx: AppContext): Router {
   const { db, queue, logger, metrics } = ctx;
   const router = Router();
 
-  const created = async (type: IngestInput['type'], deliveries: QueuedDelivery[]) => {
+  const counted = (type: IngestInput['type'], deliveries: QueuedDelivery[]) => {
     metrics.eventsIngested.inc({ type });
     metrics.deliveriesCreated.inc({ type }, deliveries.length);
+  };
+  const created = async (type: IngestInput['type'], deliveries: QueuedDelivery[]) => {
+    counted(type, deliveries);
     // Committed already: whatever Redis says, the answer is 202 (see enqueueAfterCommit).
     await enqueueAfterCommit(queue, deliveries, logger, ctx.config.redisTimeoutMs);
   };
+  const batcher = new IngestBatcher({ db, queue, logger, redisTimeoutMs: ctx.config.redisTimeoutMs });
 
-  // The hot path: a cached key, one documentation query, one transaction, one addBulk.
+  // The hot path: a cached key, one documentation query, then the batch this
+  // request joins: one INSERT of every event and delivery in it and one addBulk.
   router.post('/v1/documentations/:idOrSlug/events', async (req, res) => {
     const input = parseBody(EventCreate, req.body);
     const idempotencyKey = parseHeader(IdempotencyKey.optional(), 'Idempotency-Key', req.get('idempotency-key'));
     const organizationId = organizationOf(res);
     const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
-    const result = await ingestEvent(db, {
+    const event: IngestInput = {
       organizationId,
       documentation,
       type: 'documentation.structure_change',
       // As sent, not as parsed: zod reorders keys, and these are the bytes receivers get and the replay hash covers.
       diff: (req.body as { diff: IngestInput['diff'] }).diff,
       version: input.version ?? null,
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    });
+    };
+    if (idempotencyKey === undefined) {
+      const result = await batcher.ingest(event);
+      counted('documentation.structure_change', result.deliveries);
+      res.status(202).location(`/v1/events/${result.eventId}`).json({ id: result.eventId, deliveries: result.deliveries.length });
+      return;
+    }
+    const result = await ingestEvent(db, { ...event, idempotencyKey });
     switch (result.kind) {
       case 'conflict':
         throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used with a different request body in the last 24 hours.');
