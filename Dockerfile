@@ -1,4 +1,5 @@
 # One image for every role: api, worker and the one-shot migrate step.
+# `npm ci` also bundles the API and the worker to plain JavaScript (scripts/build.mjs).
 FROM node:20.20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -11,4 +12,4 @@ RUN npm ci --no-audit --no-fund --include=dev \
  && if [ -f apps/dashboard/package.json ]; then npm run build -w @hookline/dashboard; fi
 USER node
 EXPOSE 3000
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+CMD ["node", "--enable-source-maps", "apps/api/dist/main.js"]

@@ -74,8 +74,10 @@ async function main(): Promise<void> {
 
   const apiKey = config.BOOTSTRAP_API_KEY ?? (config.NODE_ENV === 'production' ? undefined : developmentKey());
   const childEnv = { ...process.env, SECRETS_KEY: secretsKey, ...(apiKey ? { BOOTSTRAP_API_KEY: apiKey } : {}) };
-  const start = (entry: string) => spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env: childEnv, stdio: 'inherit' });
-  const children: ChildProcess[] = [start('apps/api/src/main.ts'), start('apps/worker/src/main.ts')];
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building the API and the worker failed');
+  const start = (app: string) => spawn(process.execPath, ['--enable-source-maps', path.join(root, 'apps', app, 'dist/main.js')], { cwd: root, env: childEnv, stdio: 'inherit' });
+  const children: ChildProcess[] = [start('api'), start('worker')];
 
   let stopping = false;
   const stop = (code: number) => {

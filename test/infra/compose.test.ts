@@ -21,8 +21,8 @@ describe('docker-compose.yml (parsed: no Docker engine runs here)', () => {
       expect(services[name]!.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/.*@postgres:5432\//);
       expect(services[name]!.environment?.REDIS_URL).toBe('redis://redis:6379');
     }
-    expect(services.api!.command).toEqual(expect.arrayContaining(['apps/api/src/main.ts']));
-    expect(services.worker!.command).toEqual(expect.arrayContaining(['apps/worker/src/main.ts']));
+    expect(services.api!.command).toEqual(expect.arrayContaining(['apps/api/dist/main.js']));
+    expect(services.worker!.command).toEqual(expect.arrayContaining(['apps/worker/dist/main.js']));
   });
 
   it('lets `--scale worker=N` work: no fixed name and no published port on the worker', () => {
