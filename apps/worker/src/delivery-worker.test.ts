@@ -317,6 +317,48 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
     }
   }, 90_000);
 
+  // Seen while building the fault suite (postgres-restart): a job that could not load its
+  // webhook or event because PostgreSQL was away failed as a job, which spent one of the
+  // delivery's attempts — the schedule got shorter, or the job was given up altogether.
+  it('spends none of the delivery\'s attempts when the database is away before the attempt', async () => {
+    let eventLoadsToFail = 2;
+    const flaky: Db = {
+      ...db,
+      pool: {
+        query: (...args: unknown[]) => {
+          if (/FROM events/.test(String(args[0])) && eventLoadsToFail > 0) {
+            eventLoadsToFail -= 1;
+            return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+          }
+          return (db.pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        },
+      } as unknown as Db['pool'],
+    };
+    const own = await startWorker({ db: flaky, prefix: testQueuePrefix() });
+    const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;
+    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix, maxAttempts: SCHEDULE.length + 1 });
+    try {
+      const doc = await seedDocumentation(db, organizationId);
+      const r = await receiver(statusSequence(500));
+      await seedWebhook(db, doc, r.url());
+      const result = await ingestEvent(db, { organizationId, documentation: doc, type: 'documentation.structure_change', diff: structureChange().diff });
+      if (result.kind !== 'created') throw new Error('expected a new event');
+      await ownProducer.enqueue(result.deliveries);
+      const delivery = await waitUntil(async () => {
+        const d = await deliveryOf(result.deliveries[0]!.deliveryId);
+        return d.status === 'exhausted' && d;
+      }, 20_000);
+      expect(eventLoadsToFail).toBe(0);
+      // Every attempt of the schedule was made, and each reached the receiver.
+      expect(delivery.attempts).toBe(SCHEDULE.length + 1);
+      expect(r.requests).toHaveLength(SCHEDULE.length + 1);
+    } finally {
+      await own.close();
+      await ownProducer.queue.obliterate({ force: true });
+      await ownProducer.close();
+    }
+  }, 30_000);
+
   it('finishes an in-flight attempt and writes its record when closed', async () => {
     const own = await startWorker({ prefix: testQueuePrefix() });
     const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;

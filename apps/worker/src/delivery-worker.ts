@@ -70,6 +70,8 @@ export class DeliveryWorker {
       prefix: options.prefix,
       intervalMs: options.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs,
+      // An attempt lasts at most the timeout; the margin covers loading before it and recording after it.
+      settleMs: options.timeoutMs + 5_000,
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 24 * 3_600_000,
       onWebhooksDisabled: async (ids) => {
         for (const id of ids) {
@@ -86,6 +88,7 @@ export class DeliveryWorker {
       gate: new EndpointGate({
         // Enough for a healthy endpoint to absorb a burst, few enough that a hanging one leaves most slots free.
         maxInFlight: options.maxInFlightPerEndpoint ?? Math.max(4, Math.ceil(options.concurrency / 4)),
+        maxInFlightAny: Math.max(4, Math.ceil((options.concurrency * 3) / 4)),
         failureThreshold: 10,
         openMs: 5_000,
         maxOpenMs: 5 * 60_000,
@@ -106,6 +109,8 @@ export class DeliveryWorker {
 
   private connection(): Redis {
     const redis = this.options.createRedis();
+    // ioredis reconnects by itself; without a listener a Redis restart prints "Unhandled error event".
+    redis.on('error', (error: Error) => this.options.logger.warn('redis connection error', { err: error }));
     this.connections.push(redis);
     return redis;
   }
@@ -127,6 +132,8 @@ export class DeliveryWorker {
       lockDuration,
       // A killed worker's jobs come back; only a job that keeps killing workers is given up (and reconciled from PostgreSQL).
       maxStalledCount: 5,
+      // A killed worker's jobs are noticed within 5 s of their lock expiring, not 30.
+      stalledInterval: 5_000,
       settings: { backoffStrategy: deliveryBackoff },
     });
     this.worker.on('error', (error) => logger.error('worker error', { err: error }));

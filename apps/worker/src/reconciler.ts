@@ -16,7 +16,16 @@ export interface ReconcilerOptions {
   autoDisableAfterMs: number;
   onWebhooksDisabled: (ids: string[]) => Promise<void>;
   pageSize?: number;
+  /**
+   * How long an attempt taken before Redis lost its data may still be in
+   * flight (the delivery timeout plus a margin). Until then nothing is
+   * re-enqueued after Redis comes back empty. Default 0.
+   */
+  settleMs?: number;
 }
+
+/** When the Redis this queue lives in started empty, as far as the reconcilers know. */
+export const reconcilerEpochKey = (prefix: string) => `${prefix}:reconciler-epoch`;
 
 export function autoDisableReason(afterMs: number): string {
   const hours = afterMs / 3_600_000;
@@ -72,29 +81,77 @@ export class Reconciler {
     await this.options.onWebhooksDisabled(disabled.map((w) => w.id));
   }
 
+  /** The deliveries among `ids` whose job (id = delivery id) is not in Redis. */
+  private async withoutJob(ids: string[]): Promise<string[]> {
+    const pipeline = this.options.redis.pipeline();
+    for (const id of ids) pipeline.exists(this.options.queue.queue.toKey(id));
+    const answers = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => {
+      const [error, exists] = answers[i] ?? [new Error('no answer'), null];
+      if (error) throw error;
+      return exists === 0;
+    });
+  }
+
   /** One pass; returns how many deliveries were handed to the queue. */
   async runOnce(): Promise<number> {
-    const { db, redis, queue, prefix, graceMs, intervalMs } = this.options;
+    const { redis, prefix, intervalMs } = this.options;
     const lockKey = `${prefix}:reconciler-lock`;
     const token = randomUUID();
     const locked = await redis.set(lockKey, token, 'PX', Math.max(intervalMs * 2, 30_000), 'NX');
     if (locked !== 'OK') return 0;
     try {
-      const dueBefore = new Date(Date.now() - graceMs);
-      let afterId: string | null = null;
-      let total = 0;
-      for (;;) {
-        const page = await findOverdueDeliveries(db, dueBefore, afterId, this.options.pageSize ?? 1000);
-        if (page.length === 0) break;
-        await queue.enqueue(page.map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, eventId: d.eventId, priorAttempts: d.attempts })));
-        total += page.length;
-        afterId = page[page.length - 1]!.deliveryId;
-      }
+      const total = (await this.redisSettled()) ? await this.enqueueOverdue() : 0;
       if (total > 0) this.options.logger.info('overdue deliveries handed to the queue', { count: total });
       await this.disableFailingWebhooks();
       return total;
     } finally {
       await redis.eval(RELEASE, 1, lockKey, token);
     }
+  }
+
+  /**
+   * Whether Redis has held its data long enough to trust "no job" as "lost".
+   * Right after Redis restarted empty or was flushed, a delivery whose attempt
+   * is still in flight in some worker has no job either (its job went with the
+   * data), and re-enqueueing it would send it a second time while the first
+   * request is still open. Every attempt ends within the delivery timeout and
+   * is recorded before its worker moves on, so after `settleMs` PostgreSQL
+   * tells the truth about it.
+   */
+  private async redisSettled(): Promise<boolean> {
+    const { redis, prefix, logger } = this.options;
+    const settleMs = this.options.settleMs ?? 0;
+    const key = reconcilerEpochKey(prefix);
+    const now = Date.now();
+    if ((await redis.set(key, String(now), 'NX')) === 'OK' && settleMs > 0) {
+      logger.info('Redis holds no reconciler epoch (new, restarted or flushed): re-enqueueing waits for attempts in flight', { settleMs });
+    }
+    const since = Number(await redis.get(key));
+    return !Number.isFinite(since) || now - since >= settleMs;
+  }
+
+  private async enqueueOverdue(): Promise<number> {
+    const { db, queue, graceMs } = this.options;
+    const dueBefore = new Date(Date.now() - graceMs);
+    let afterId: string | null = null;
+    let total = 0;
+    for (;;) {
+      const page = await findOverdueDeliveries(db, dueBefore, afterId, this.options.pageSize ?? 1000);
+      if (page.length === 0) break;
+      afterId = page[page.length - 1]!.deliveryId;
+      // Most overdue deliveries still have their job (queued behind a backlog, or in
+      // flight). Re-adding those is a no-op, but a job that completes between the
+      // SELECT above and the add is removed from Redis, so the add would create it
+      // again and the delivery would be attempted twice. Hence: keep only those with
+      // no job now, then read them again — a job is removed only after its attempt is
+      // written, so one that finished meanwhile is no longer due in this second read.
+      const jobless = await this.withoutJob(page.map((d) => d.deliveryId));
+      if (jobless.length === 0) continue;
+      const due = await findOverdueDeliveries(db, dueBefore, null, jobless.length, jobless);
+      await queue.enqueue(due.map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, eventId: d.eventId, priorAttempts: d.attempts })));
+      total += due.length;
+    }
+    return total;
   }
 }

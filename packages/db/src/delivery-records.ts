@@ -149,15 +149,17 @@ export interface DueDelivery {
  * Deliveries PostgreSQL says should have been attempted by now. Most still have
  * their job (waiting behind a backlog, or active): re-adding those is a no-op
  * because the job id is the delivery id. The rest lost their job to a crash
- * between commit and enqueue, or to Redis losing its data.
+ * between commit and enqueue, or to Redis losing its data. `onlyIds` narrows
+ * the search to those deliveries (the reconciler's second look).
  */
-export async function findOverdueDeliveries(db: Db, dueBefore: Date, afterId: string | null, limit: number): Promise<DueDelivery[]> {
+export async function findOverdueDeliveries(db: Db, dueBefore: Date, afterId: string | null, limit: number, onlyIds?: string[]): Promise<DueDelivery[]> {
   const { rows } = await db.pool.query(
     `SELECT id AS "deliveryId", webhook_id AS "webhookId", event_id AS "eventId", attempts
        FROM deliveries
       WHERE status IN ('pending', 'retrying') AND next_attempt_at < $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+        AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))
       ORDER BY id LIMIT $3`,
-    [dueBefore, afterId, limit],
+    [dueBefore, afterId, limit, onlyIds ?? null],
   );
   return rows;
 }

@@ -36,6 +36,25 @@ function fromClientError(error: ClientError): HttpProblem | undefined {
 }
 
 /**
+ * PostgreSQL away (restarting, refusing connections, pool timeout): the
+ * request did nothing and can be sent again, so it is a 503, not a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const code = typeof current.code === 'string' ? current.code : '';
+    const message = typeof current.message === 'string' ? current.message : '';
+    // PostgreSQL's connection classes, the socket's errors, and Prisma's own codes for the same (P1001 unreachable, P1008 timeout, P1017 closed, P2024 pool timeout).
+    if (/^(08|57P0[1-3]|53300)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(code)) return true;
+    if (/Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server/i.test(message)) return true;
+    current = current.cause as typeof current;
+  }
+  return false;
+}
+
+/**
  * The one place errors become answers: problems as they are, client errors
  * from Express's own layers mapped to problems, and anything else a 500 that
  * says nothing about the internals and is logged once, here.
@@ -46,6 +65,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const problem =
       error instanceof HttpProblem ? error : typeof error === 'object' && error !== null ? fromClientError(error as ClientError) : undefined;
     if (problem) return sendProblem(res, problem);
+    if (isDatabaseUnavailable(error)) {
+      logger.warn('database unavailable', { method: req.method, path: req.path, err: error });
+      return sendProblem(
+        res,
+        new HttpProblem(503, 'database-unavailable', 'Service Unavailable', 'The database is not reachable right now; nothing was changed. Try again shortly.', undefined, { 'Retry-After': '5' }),
+      );
+    }
     logger.error('unhandled error', { method: req.method, path: req.path, err: error, stack: error instanceof Error ? error.stack : undefined });
     sendProblem(res, new HttpProblem(500, 'internal', 'Internal Server Error', 'Something went wrong on our side; it has been logged.'));
   };

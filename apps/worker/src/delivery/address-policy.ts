@@ -27,8 +27,10 @@ const BLOCKED_V4: Array<[string, number]> = [
   ['240.0.0.0', 4],
 ];
 const BLOCKED_V6: Array<[string, number]> = [
-  ['::', 128],
-  ['::1', 128],
+  // Unspecified, loopback and IPv4-compatible (deprecated; routed to the IPv4 host by a sit tunnel where one is up).
+  ['::', 96],
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT)
+  ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
   ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local, includes fd00:ec2::254 (EC2 metadata)
@@ -37,10 +39,14 @@ const BLOCKED_V6: Array<[string, number]> = [
   ['ff00::', 8], // multicast
 ];
 
-/** IPv4 embedded in IPv6: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::/96). */
+/**
+ * IPv4 embedded in IPv6: mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::/96),
+ * judged as the IPv4 address they reach. IPv4-compatible addresses (::/96)
+ * are refused whole instead: `::7f00:1` and `::127.0.0.1` are one address.
+ */
 function embeddedIPv4(address: string): string | null {
   const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  const dotted = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
   if (dotted) return dotted[1]!;
   const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
   if (hex) {

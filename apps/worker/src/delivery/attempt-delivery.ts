@@ -40,21 +40,39 @@ export interface DeliveryDeps {
 export const EVENT_HEADER = 'X-Bump-Event';
 
 /**
+ * The attempt could not start (loading the webhook or event failed: the
+ * database is away). Nothing was sent, so it must not count as one of the
+ * delivery's attempts.
+ */
+export class NotAttempted extends Error {
+  constructor(cause: unknown) {
+    super(`delivery not attempted: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'NotAttempted';
+  }
+}
+
+/**
  * One attempt of one delivery: sign the stored body, POST it, classify the
  * answer, and record the attempt. Resolves only once the record is written,
  * so the caller may then complete or reschedule the job.
  */
 export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): Promise<DeliveryDecision> {
   const now = deps.now ?? Date.now;
-  const [webhook, event] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId)]);
-  if (!webhook || webhook.deleted || !event) {
-    await deps.cancel(task.deliveryId);
-    return { kind: 'cancelled', reason: 'webhook deleted' };
-  }
-  // A test ping or a person's redelivery still goes to a disabled webhook: that is how it is checked before re-enabling.
-  if (!webhook.enabled && event.type !== 'ping' && !task.manual) {
-    await deps.cancel(task.deliveryId);
-    return { kind: 'cancelled', reason: 'webhook disabled' };
+  let webhook: Awaited<ReturnType<DeliverySources['webhooks']['get']>>;
+  let event: Awaited<ReturnType<DeliverySources['events']['get']>>;
+  try {
+    [webhook, event] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId)]);
+    if (!webhook || webhook.deleted || !event) {
+      await deps.cancel(task.deliveryId);
+      return { kind: 'cancelled', reason: 'webhook deleted' };
+    }
+    // A test ping or a person's redelivery still goes to a disabled webhook: that is how it is checked before re-enabling.
+    if (!webhook.enabled && event.type !== 'ping' && !task.manual) {
+      await deps.cancel(task.deliveryId);
+      return { kind: 'cancelled', reason: 'webhook disabled' };
+    }
+  } catch (error) {
+    throw new NotAttempted(error);
   }
 
   const admission = deps.gate.admit(EndpointGate.endpointOf(webhook.url));

@@ -5,10 +5,12 @@ describe('EndpointGate', () => {
   const gate = (overrides = {}) => new EndpointGate({ maxInFlight: 2, failureThreshold: 3, openMs: 1_000, maxOpenMs: 4_000, now: () => clock, ...overrides });
   beforeEach(() => (clock = 0));
 
-  it('does not limit an endpoint that answers fast', () => {
-    const g = gate();
-    const admitted = Array.from({ length: 50 }, () => g.admit('https://fast.test'));
-    expect(admitted.every((d) => d.admitted)).toBe(true);
+  it('lets an endpoint that answers fast take most slots, never all', () => {
+    const g = gate({ maxInFlightAny: 30 });
+    const admitted = Array.from({ length: 31 }, () => g.admit('https://fast.test'));
+    expect(admitted.slice(0, 30).every((d) => d.admitted)).toBe(true);
+    expect(admitted[30]).toMatchObject({ admitted: false, reason: 'busy' });
+    expect(g.admit('https://other.test').admitted).toBe(true);
   });
 
   it('caps an endpoint whose attempts hang past slowMs, and only that endpoint', () => {

@@ -1,6 +1,8 @@
 export interface EndpointGateOptions {
   /** Attempts in flight to one slow endpoint (origin) from this process. */
   maxInFlight: number;
+  /** Attempts in flight to any one endpoint, however fast: what is left is always there for the others. */
+  maxInFlightAny?: number;
   /** An attempt running longer than this, or an endpoint answering slower than this on average, is slow. */
   slowMs?: number;
   /** Consecutive failures that open the circuit. */
@@ -27,8 +29,8 @@ export type GateDecision = { admitted: true; release: (succeeded: boolean) => vo
 
 /**
  * Keeps one slow or failing endpoint from taking every slot of a worker.
- * A fast endpoint is not limited: its slots free up within milliseconds. A
- * slow one (attempts hanging past `slowMs`, or answering slower than that on
+ * A fast endpoint may take most slots (`maxInFlightAny`): its slots free up
+ * within milliseconds. A slow one (attempts hanging past `slowMs`, or answering slower than that on
  * average) gets at most `maxInFlight` slots. Over that cap, or while the
  * endpoint's circuit is open, an attempt is not made: the caller puts the job
  * back as delayed (which costs no attempt), and the slot goes to other
@@ -59,7 +61,7 @@ export class EndpointGate {
       if (now < state.openUntil) return { admitted: false, retryInMs: state.openUntil - now, reason: 'circuit_open' };
       if (state.probing) return { admitted: false, retryInMs: Math.min(state.openMs, 5_000), reason: 'circuit_open' };
       state.probing = true;
-    } else if (state.inFlight >= this.options.maxInFlight && this.isSlow(state, now)) {
+    } else if (state.inFlight >= (this.options.maxInFlightAny ?? Infinity) || (state.inFlight >= this.options.maxInFlight && this.isSlow(state, now))) {
       return { admitted: false, retryInMs: 250, reason: 'busy' };
     }
     state.inFlight += 1;

@@ -1,6 +1,9 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { parseJob, type JobData } from '@hookline/queue';
-import { attemptDelivery, type DeliveryDecision, type DeliveryDeps } from './attempt-delivery';
+import { NotAttempted, attemptDelivery, type DeliveryDecision, type DeliveryDeps } from './attempt-delivery';
+
+/** How soon a delivery that could not start (database away) is tried again; it spends no attempt meanwhile. */
+export const NOT_ATTEMPTED_RETRY_MS = 1_000;
 
 /** Thrown to let BullMQ reschedule the job; the delay travels with it to the backoff strategy. */
 export class RetryLater extends Error {
@@ -29,13 +32,22 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
     } catch (error) {
       throw new UnrecoverableError(`malformed deliver job: ${(error as Error).message}`);
     }
-    const decision = await attemptDelivery(deps, {
-      deliveryId: data.deliveryId,
-      webhookId: data.webhookId,
-      eventId: data.eventId,
-      attemptNumber: (data.priorAttempts ?? 0) + job.attemptsMade + 1,
-      manual: data.manual === true,
-    });
+    let decision: DeliveryDecision;
+    try {
+      decision = await attemptDelivery(deps, {
+        deliveryId: data.deliveryId,
+        webhookId: data.webhookId,
+        eventId: data.eventId,
+        attemptNumber: (data.priorAttempts ?? 0) + job.attemptsMade + 1,
+        manual: data.manual === true,
+      });
+    } catch (error) {
+      if (!(error instanceof NotAttempted)) throw error;
+      // A failed job would spend one of the delivery's attempts (attemptsMade numbers
+      // them), so a database blip would shorten the retry schedule; back to delayed instead.
+      await job.moveToDelayed(Date.now() + Math.round(NOT_ATTEMPTED_RETRY_MS * (1 + Math.random())), token);
+      throw new DelayedError();
+    }
     if (decision.kind === 'retry') throw new RetryLater(decision.delayMs);
     if (decision.kind === 'deferred') {
       // Back to delayed without spending an attempt; the slot goes to another endpoint.

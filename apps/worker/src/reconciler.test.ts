@@ -1,0 +1,153 @@
+import { ingestEvent, type Db } from '@hookline/db';
+import { DeliveryQueue, createRedis } from '@hookline/queue';
+import { createLogger } from '@hookline/telemetry';
+import { TEST_REDIS_URL } from '../../../test/support/env';
+import { createTenant, structureChange, testDb, testQueuePrefix } from '../../../test/support/fixtures';
+import { seedDocumentation, seedWebhook } from '../../../test/support/seed';
+import { Reconciler, reconcilerEpochKey } from './reconciler';
+
+describe('Reconciler (real PostgreSQL and Redis)', () => {
+  let db: Db;
+  let redis: ReturnType<typeof createRedis>;
+  let queue: DeliveryQueue;
+  let prefix: string;
+  let organizationId: string;
+
+  beforeAll(async () => {
+    db = testDb();
+    redis = createRedis(TEST_REDIS_URL, 'worker');
+    prefix = testQueuePrefix();
+    queue = new DeliveryQueue(redis, { prefix, maxAttempts: 3 });
+    ({ organizationId } = await createTenant(db));
+  });
+
+  afterAll(async () => {
+    await queue.queue.obliterate({ force: true });
+    await queue.close();
+    await redis.quit();
+    await db.close();
+  });
+
+  const reconciler = (database: Db = db) =>
+    new Reconciler({
+      db: database,
+      redis,
+      queue,
+      logger: createLogger('reconciler-test', 'silent'),
+      prefix,
+      intervalMs: 60_000,
+      graceMs: 0,
+      autoDisableAfterMs: 365 * 24 * 3_600_000,
+      onWebhooksDisabled: async () => undefined,
+    });
+
+  /** One committed delivery, due a minute ago, with no job. */
+  const overdueDelivery = async () => {
+    const doc = await seedDocumentation(db, organizationId);
+    await seedWebhook(db, doc, 'http://127.0.0.1:9/hook');
+    const result = await ingestEvent(db, { organizationId, documentation: doc, type: 'documentation.structure_change', diff: structureChange().diff }, new Date(Date.now() - 60_000));
+    if (result.kind !== 'created') throw new Error('expected a new event');
+    return result.deliveries[0]!;
+  };
+
+  it('enqueues an overdue delivery that has no job, with the attempts already recorded', async () => {
+    const delivery = await overdueDelivery();
+    await db.pool.query(`UPDATE deliveries SET status = 'retrying', attempts = 1 WHERE id = $1`, [delivery.deliveryId]);
+    expect(await reconciler().runOnce()).toBeGreaterThanOrEqual(1);
+    const job = await queue.queue.getJob(delivery.deliveryId);
+    expect(job?.data).toMatchObject({ deliveryId: delivery.deliveryId, priorAttempts: 1 });
+    expect(job?.opts.attempts).toBe(2);
+    await job?.remove();
+  });
+
+  it('leaves alone a delivery whose job is still queued', async () => {
+    const delivery = await overdueDelivery();
+    await queue.enqueue([{ ...delivery, delayMs: 60_000 }]);
+    const before = await queue.queue.getJob(delivery.deliveryId);
+    await reconciler().runOnce();
+    const after = await queue.queue.getJob(delivery.deliveryId);
+    expect(after?.timestamp).toBe(before?.timestamp);
+    await after?.remove();
+  });
+
+  // The race seen in the fault suite (sigterm-workers: a delivery acknowledged, then
+  // attempted again 30 ms later): the page is read while the job is in flight; the job
+  // completes and is removed from Redis; re-adding it then made a second attempt.
+  it('does not re-add a delivery that finished between its read and the enqueue', async () => {
+    const delivery = await overdueDelivery();
+    let raced = false;
+    const racing: Db = {
+      ...db,
+      pool: {
+        query: async (...args: unknown[]) => {
+          const answer = (await (db.pool.query as (...a: unknown[]) => Promise<unknown>)(...args)) as { rows?: Array<{ deliveryId?: string }> };
+          if (!raced && answer.rows?.some((row) => row.deliveryId === delivery.deliveryId)) {
+            raced = true;
+            // A worker writes the successful attempt (and would then remove the job) right after this read.
+            await db.pool.query(`UPDATE deliveries SET status = 'succeeded', next_attempt_at = NULL, attempts = 1 WHERE id = $1`, [delivery.deliveryId]);
+          }
+          return answer;
+        },
+      } as unknown as Db['pool'],
+    };
+    await reconciler(racing).runOnce();
+    expect(raced).toBe(true);
+    expect(await queue.queue.getJob(delivery.deliveryId)).toBeUndefined();
+  });
+});
+
+describe('Reconciler after Redis lost its data', () => {
+  let db: Db;
+  let redis: ReturnType<typeof createRedis>;
+  let queue: DeliveryQueue;
+  let prefix: string;
+  let organizationId: string;
+
+  beforeAll(async () => {
+    db = testDb();
+    redis = createRedis(TEST_REDIS_URL, 'worker');
+    prefix = testQueuePrefix();
+    queue = new DeliveryQueue(redis, { prefix, maxAttempts: 3 });
+    ({ organizationId } = await createTenant(db));
+  });
+
+  afterAll(async () => {
+    await queue.queue.obliterate({ force: true });
+    await redis.del(reconcilerEpochKey(prefix));
+    await queue.close();
+    await redis.quit();
+    await db.close();
+  });
+
+  // Seen in the fault suite (redis-flush): an attempt in flight when Redis was flushed
+  // was sent a second time by another worker while the first request was still open.
+  it('waits until attempts in flight when Redis came back empty have ended, then re-enqueues', async () => {
+    const doc = await seedDocumentation(db, organizationId);
+    await seedWebhook(db, doc, 'http://127.0.0.1:9/hook');
+    const result = await ingestEvent(db, { organizationId, documentation: doc, type: 'documentation.structure_change', diff: structureChange().diff }, new Date(Date.now() - 60_000));
+    if (result.kind !== 'created') throw new Error('expected a new event');
+    const deliveryId = result.deliveries[0]!.deliveryId;
+    const settling = new Reconciler({
+      db,
+      redis,
+      queue,
+      logger: createLogger('reconciler-test', 'silent'),
+      prefix,
+      intervalMs: 60_000,
+      graceMs: 0,
+      autoDisableAfterMs: 365 * 24 * 3_600_000,
+      onWebhooksDisabled: async () => undefined,
+      settleMs: 5_000,
+    });
+
+    // Redis is empty (no epoch): the delivery may be in flight in a worker that took its job before the loss.
+    expect(await settling.runOnce()).toBe(0);
+    expect(await queue.queue.getJob(deliveryId)).toBeUndefined();
+    expect(Number(await redis.get(reconcilerEpochKey(prefix)))).toBeGreaterThan(Date.now() - 5_000);
+
+    // Once every attempt of that time has ended (and been recorded), a delivery still due has truly lost its job.
+    await redis.set(reconcilerEpochKey(prefix), String(Date.now() - 5_001));
+    expect(await settling.runOnce()).toBeGreaterThanOrEqual(1);
+    expect(await queue.queue.getJob(deliveryId)).toBeDefined();
+  });
+});
