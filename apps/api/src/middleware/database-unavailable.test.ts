@@ -23,7 +23,7 @@ describe('PostgreSQL unreachable', () => {
       expect(answer.status).toBe(503);
       expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(answer.headers.get('retry-after')).toBe('5');
-      expect((await answer.json()).type).toMatch(/database-unavailable/);
+      expect(((await answer.json()) as { type: string }).type).toMatch(/database-unavailable/);
       expect(logs.some((line) => line.includes('"level":"error"'))).toBe(false);
     } finally {
       server.close();
