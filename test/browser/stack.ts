@@ -3,14 +3,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import express from 'express';
 import { createApp, silentLogger } from '@hookline/api';
 import type { Db } from '@hookline/db';
 import { DeliveryQueue, createRedis } from '@hookline/queue';
 import { createLogger } from '@hookline/telemetry';
-import { authenticate } from '../../apps/api/src/middleware/auth';
-import { problemHandler } from '../../apps/api/src/middleware/errors';
-import { webhookStatsRoutes } from '../../apps/api/src/routes/webhook-stats';
 import { DeliveryWorker } from '../../apps/worker/src/delivery-worker';
 import { TEST_REDIS_URL } from '../support/env';
 import { createTenant, testDb, testQueuePrefix, type TestTenant } from '../support/fixtures';
@@ -64,20 +60,8 @@ export async function startStack(respond?: Responder): Promise<Stack> {
   const queue = new DeliveryQueue(redis, { prefix, maxAttempts: RETRY_SCHEDULE.length + 1 });
   const app = createApp({ config: { queuePrefix: prefix, dashboardDir: DASHBOARD_DIST }, db, queue, redis, secretBox, logger: silentLogger });
 
-  // Until app.ts mounts webhookStatsRoutes (one line, see the dashboard's
-  // hand-over), the harness mounts it in front of the app; once the app
-  // answers the route itself this layer steps aside.
-  let statsShim = false;
-  const stats = express.Router();
-  stats.use('/v1', authenticate(db));
-  stats.use(webhookStatsRoutes({ config: { queuePrefix: prefix }, db, queue, redis, secretBox, logger: silentLogger } as never));
-  stats.use(problemHandler(silentLogger));
-  const outer = express();
-  outer.use((req, res, next) => (statsShim && /^\/v1\/webhooks\/[^/]+\/stats$/.test(req.path) ? stats(req, res, next) : next()));
-  outer.use(app);
-
   const server: Server = await new Promise((resolve) => {
-    const listening = outer.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -107,10 +91,6 @@ export async function startStack(respond?: Responder): Promise<Stack> {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
-
-  const probeKey = (await createTenant(db)).apiKey;
-  const probe = await call(probeKey, 'GET', '/v1/webhooks/00000000-0000-7000-8000-000000000000/stats');
-  statsShim = probe.status === 404 && /GET \/v1\/webhooks/.test(probe.body?.detail ?? '');
 
   return {
     baseUrl,
