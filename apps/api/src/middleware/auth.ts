@@ -2,43 +2,19 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { authenticateApiKey, type Db, type Principal } from '@hookline/db';
 import { HttpProblem } from '../problem';
+import { TtlCache } from '../ttl-cache';
 
 export const DEFAULT_AUTH_CACHE_TTL_MS = 30_000;
-const CACHE_MAX_ENTRIES = 10_000;
-
 const unauthorized = (detail: string) =>
   new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer realm="hookline"' });
 
 /**
- * Remembers successful lookups, keyed by the key's SHA-256 so the process never
- * holds plaintext keys: ingest is one documentation query and one transaction,
- * not three round trips. A revoked key keeps working for at most `ttlMs`.
- * Failures are never cached, so a key created a moment ago works at once.
+ * Successful lookups are remembered, keyed by the key's SHA-256 so the process
+ * never holds plaintext keys: ingest needs no query for authentication. A
+ * revoked key keeps working for at most `ttlMs`. Failures are never cached, so
+ * a key created a moment ago works at once.
  */
-export class ApiKeyCache {
-  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
-
-  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
-
-  get(hash: string): Principal | undefined {
-    const entry = this.entries.get(hash);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(hash);
-      return undefined;
-    }
-    return entry.principal;
-  }
-
-  set(hash: string, principal: Principal): void {
-    if (this.entries.size >= CACHE_MAX_ENTRIES) {
-      // Maps iterate in insertion order: this drops the oldest entry.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(hash, { principal, expiresAt: this.now() + this.ttlMs });
-  }
-}
+export class ApiKeyCache extends TtlCache<Principal> {}
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 

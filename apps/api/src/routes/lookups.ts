@@ -1,8 +1,7 @@
 import { findDocumentation, findWebhook, isUuid, type Db } from '@hookline/db';
 import { notFound } from '../problem';
 import { SLUG_PATTERN } from '../schemas';
-
-/** Another organization's resource and a malformed id both answer 404, like one that never existed. */
+import { TtlCache } from '../ttl-cache';
 
 type Documentation = NonNullable<Awaited<ReturnType<typeof findDocumentation>>>;
 
@@ -10,20 +9,19 @@ type Documentation = NonNullable<Awaited<ReturnType<typeof findDocumentation>>>;
 // edits or deletes one), so producers posting events for the same one need
 // not look it up each time: the lookup was the last per-request query of ingest.
 const DOCUMENTATION_TTL_MS = 30_000;
-const DOCUMENTATION_CACHE_SIZE = 10_000;
-const documentations = new WeakMap<Db, Map<string, { value: Documentation; expires: number }>>();
+const documentations = new WeakMap<Db, TtlCache<Documentation>>();
 
+/** Another organization's resource and a malformed id both answer 404, like one that never existed. */
 export async function loadDocumentation(db: Db, organizationId: string, idOrSlug: string): Promise<Documentation> {
   let cache = documentations.get(db);
-  if (!cache) documentations.set(db, (cache = new Map()));
+  if (!cache) documentations.set(db, (cache = new TtlCache(DOCUMENTATION_TTL_MS)));
   const key = `${organizationId}/${idOrSlug}`;
   const hit = cache.get(key);
-  if (hit && hit.expires > Date.now()) return hit.value;
+  if (hit) return hit;
   // Neither an id nor a slug (e.g. a NUL byte, which PostgreSQL would refuse): no query at all.
   const documentation = isUuid(idOrSlug) || SLUG_PATTERN.test(idOrSlug) ? await findDocumentation(db, organizationId, idOrSlug) : null;
   if (!documentation) throw notFound(`Documentation "${idOrSlug}"`);
-  if (cache.size >= DOCUMENTATION_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(key, { value: documentation, expires: Date.now() + DOCUMENTATION_TTL_MS });
+  cache.set(key, documentation);
   return documentation;
 }
 
