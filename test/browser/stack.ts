@@ -6,12 +6,11 @@ import path from 'node:path';
 import { createApp, silentLogger } from '@hookline/api';
 import type { Db } from '@hookline/db';
 import { DeliveryQueue, createRedis } from '@hookline/queue';
-import { createLogger } from '@hookline/telemetry';
-import { DeliveryWorker } from '../../apps/worker/src/delivery-worker';
 import { TEST_REDIS_URL } from '../support/env';
 import { createTenant, testDb, testQueuePrefix, type TestTenant } from '../support/fixtures';
 import { Receiver, type Responder } from '../support/receiver';
 import { testSecretBox } from '../support/seed';
+import { startTestWorker } from '../support/worker';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DASHBOARD = path.join(ROOT, 'apps/dashboard');
@@ -65,20 +64,7 @@ export async function startStack(respond?: Responder): Promise<Stack> {
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const worker = new DeliveryWorker({
-    db,
-    secretBox,
-    createRedis: () => createRedis(TEST_REDIS_URL, 'worker'),
-    logger: createLogger('worker-browser-test', 'silent'),
-    prefix,
-    retrySchedule: RETRY_SCHEDULE,
-    timeoutMs: 2_000,
-    allowedCidrs: [{ address: '127.0.0.0', prefix: 8, family: 4 }],
-    concurrency: 10,
-    reconcileIntervalMs: 60_000,
-    reconcileGraceMs: 0,
-  });
-  await worker.start();
+  const worker = await startTestWorker({ db, secretBox, prefix }, { retrySchedule: RETRY_SCHEDULE, concurrency: 10 });
   const receiver = new Receiver(respond);
   await receiver.start();
 

@@ -1,12 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { createRedis } from '@hookline/queue';
-import { createLogger } from '@hookline/telemetry';
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/harness';
-import { DeliveryWorker } from '../../apps/worker/src/delivery-worker';
-import { TEST_REDIS_URL } from '../support/env';
+import type { DeliveryWorker } from '../../apps/worker/src/delivery-worker';
 import { structureChange } from '../support/fixtures';
 import { Receiver, statusSequence, waitUntil } from '../support/receiver';
+import { startTestWorker } from '../support/worker';
 
 /**
  * From the producer's POST to a user's server, through the real API, queue,
@@ -47,20 +45,7 @@ describe('end to end: POST /events → signed POST at a real receiver', () => {
   beforeAll(async () => {
     api = await startTestApi();
     ({ apiKey: key } = await api.tenant());
-    worker = new DeliveryWorker({
-      db: api.db,
-      secretBox: api.secretBox,
-      createRedis: () => createRedis(TEST_REDIS_URL, 'worker'),
-      logger: createLogger('worker', 'silent'),
-      prefix: api.prefix,
-      retrySchedule: [0.2, 0.4],
-      timeoutMs: 2_000,
-      allowedCidrs: [{ address: '127.0.0.0', prefix: 8, family: 4 }],
-      concurrency: 20,
-      reconcileIntervalMs: 60_000,
-      reconcileGraceMs: 30_000,
-    });
-    await worker.start();
+    worker = await startTestWorker({ db: api.db, secretBox: api.secretBox, prefix: api.prefix }, { reconcileGraceMs: 30_000 });
   });
 
   afterAll(async () => {
