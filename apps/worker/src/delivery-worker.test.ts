@@ -2,12 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { ingestEvent, type Db } from '@hookline/db';
 import { DeliveryQueue, createRedis } from '@hookline/queue';
-import { createLogger } from '@hookline/telemetry';
 import { TEST_REDIS_URL } from '../../../test/support/env';
 import { createTenant, structureChange, testDb, testQueuePrefix } from '../../../test/support/fixtures';
 import { Receiver, statusSequence, waitUntil } from '../../../test/support/receiver';
 import { seedDocumentation, seedWebhook, testSecretBox } from '../../../test/support/seed';
-import { DeliveryWorker } from './delivery-worker';
+import { startTestWorker } from '../../../test/support/worker';
+import type { DeliveryWorker } from './delivery-worker';
 import { reconcilerEpochKey } from './reconciler';
 
 // The check a Ruby receiver of the original service does, written independently of packages/signing.
@@ -28,24 +28,8 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
   let organizationId: string;
   const receivers: Receiver[] = [];
 
-  const startWorker = async (overrides: Partial<ConstructorParameters<typeof DeliveryWorker>[0]> = {}) => {
-    const w = new DeliveryWorker({
-      db,
-      secretBox: testSecretBox(),
-      createRedis: () => createRedis(TEST_REDIS_URL, 'worker'),
-      logger: createLogger('worker-test', 'silent'),
-      prefix,
-      retrySchedule: SCHEDULE,
-      timeoutMs: 2_000,
-      allowedCidrs: [{ address: '127.0.0.0', prefix: 8, family: 4 }],
-      concurrency: 20,
-      reconcileIntervalMs: 60_000,
-      reconcileGraceMs: 0,
-      ...overrides,
-    });
-    await w.start();
-    return w;
-  };
+  const startWorker = (overrides: Partial<ConstructorParameters<typeof DeliveryWorker>[0]> = {}) =>
+    startTestWorker({ db, secretBox: testSecretBox(), prefix }, { retrySchedule: SCHEDULE, ...overrides });
 
   const receiver = async (responder?: ConstructorParameters<typeof Receiver>[0]) => {
     const r = new Receiver(responder);
