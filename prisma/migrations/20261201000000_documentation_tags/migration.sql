@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "documentations" ADD COLUMN     "tags" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
