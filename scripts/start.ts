@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { env, exitOnEnvError, loadSecretsKey, parseEnv } from '@hookline/config';
 import { applyMigrations, generateApiKey } from '@hookline/db';
+import { checkServices } from './services';
 
 const root = path.resolve(__dirname, '..');
 const DEV_KEY_FILE = path.join(root, '.hookline/dev-api-key');
@@ -59,12 +60,18 @@ async function main(): Promise<void> {
   let secretsKey: string;
   try {
     config = parseEnv(
-      z.object({ DATABASE_URL: env.databaseUrl, PORT: env.port, NODE_ENV: env.nodeEnv, BOOTSTRAP_API_KEY: env.bootstrapApiKey, SECRETS_KEY: env.secretsKey }),
+      z.object({ DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PORT: env.port, NODE_ENV: env.nodeEnv, BOOTSTRAP_API_KEY: env.bootstrapApiKey, SECRETS_KEY: env.secretsKey }),
     );
     // Resolved once here (with its one warning in development) and handed to both processes.
     secretsKey = loadSecretsKey({ value: config.SECRETS_KEY, nodeEnv: config.NODE_ENV });
   } catch (error) {
     exitOnEnvError(error);
+  }
+
+  const unreachable = await checkServices(config.DATABASE_URL, config.REDIS_URL);
+  if (unreachable.length) {
+    process.stderr.write(unreachable.map((line) => `${line}\n`).join(''));
+    process.exit(1);
   }
 
   const migration = await applyMigrations(config.DATABASE_URL);

@@ -1,11 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureChromium } from './chromium';
 
-/** Debian's chromium package; nothing is downloaded. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's chromium package; nothing is downloaded. HOOKLINE_CHROMIUM points elsewhere. */
+export const CHROMIUM = process.env.HOOKLINE_CHROMIUM || '/usr/bin/chromium';
 
+/** Installs Debian's chromium first when it is missing and this process may (see chromium.ts). */
 export function launchChromium(): Promise<Browser> {
+  ensureChromium(CHROMIUM);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

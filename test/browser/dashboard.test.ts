@@ -48,10 +48,11 @@ async function createWebhook(key: string, slug: string, url: string, description
 const integrations = (slug: string, key?: string) => `${stack.baseUrl}/documentations/${slug}/integrations${key ? `#key=${key}` : ''}`;
 const storedKey = (page: Page) => page.evaluate('localStorage.getItem("hookline.apiKey")');
 
+// Long enough for launchChromium to install Debian's chromium on a fresh machine.
 beforeAll(async () => {
   stack = await startStack(respond);
   browser = await launchChromium();
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
