@@ -6,6 +6,7 @@ import { authenticate } from './middleware/auth';
 import { JSON_TYPES, requireJsonBody } from './middleware/content-type';
 import { problemHandler, unknownRoute } from './middleware/errors';
 import { limitJson } from './middleware/json-limits';
+import { methodNotAllowed } from './middleware/method-not-allowed';
 import { requestMetrics } from './middleware/request-metrics';
 import { dashboardRoutes } from './routes/dashboard';
 import { deliveryRoutes } from './routes/deliveries';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhookStatsRoutes(ctx));
 
   app.use(dashboardRoutes(ctx.config.dashboardDir));
+  app.use(methodNotAllowed());
   app.use(unknownRoute);
   app.use(problemHandler(ctx.logger));
   return app;

@@ -99,10 +99,12 @@ describe('bad input is a 4xx problem, never a 5xx', () => {
     expect(answer.status).toBe(200);
   });
 
-  it('an unknown route → 404 problem', async () => {
+  it('an unknown route → 404 problem; a known path with a method it lacks → 405 with Allow', async () => {
     expectProblem(await api.call('/v1/nothing-here', { key }), 404);
     expectProblem(await api.call('/nothing-here'), 404);
-    expectProblem(await api.call('/v1/documentations', { method: 'PUT', key, body: {} }), 404);
+    const wrongMethod = await api.call('/v1/documentations', { method: 'PUT', key, body: {} });
+    expectProblem(wrongMethod, 405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST, GET, HEAD');
   });
 
   it('a malformed percent-encoding in the path → 400, not 500', async () => {

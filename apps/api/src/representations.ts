@@ -1,11 +1,15 @@
 import type { DeliveryDetail, DeliverySummary, DocumentationRow, EventDetail, SecretBox, StoredWebhook } from '@hookline/db';
 import { SECRET_PREFIX } from '@hookline/signing';
+import type { Shape } from './openapi/types';
 
-/** What the API shows of each row: never a secret (except the explicit reveal), never organization ids. */
+/**
+ * What the API shows of each row: never a secret (except the explicit reveal), never organization ids.
+ * Each view returns the shape openapi/components.ts publishes, checked by the compiler.
+ */
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function documentationView(doc: DocumentationRow) {
+export function documentationView(doc: DocumentationRow): Shape<'Documentation'> {
   return {
     id: doc.id,
     slug: doc.slug,
@@ -23,7 +27,7 @@ export function maskSecret(secret: string): string {
   return `${SECRET_PREFIX}${body.slice(0, 4)}…`;
 }
 
-export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = new Date()) {
+export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = new Date()): Shape<'Webhook'> {
   const expires = webhook.previousSecretExpiresAt;
   return {
     id: webhook.id,
@@ -42,7 +46,7 @@ export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = 
   };
 }
 
-export function deliveryItemView(delivery: DeliverySummary) {
+export function deliveryItemView(delivery: DeliverySummary): Shape<'DeliveryItem'> {
   return {
     id: delivery.id,
     eventId: delivery.eventId,
@@ -58,7 +62,7 @@ export function deliveryItemView(delivery: DeliverySummary) {
 }
 
 /** The item plus the request and every attempt, oldest first; `attempts` becomes the list, `attemptCount` keeps the number. */
-export function deliveryDetailView(delivery: DeliveryDetail) {
+export function deliveryDetailView(delivery: DeliveryDetail): Shape<'DeliveryDetail'> {
   return {
     ...deliveryItemView(delivery),
     webhookId: delivery.webhookId,
@@ -68,9 +72,10 @@ export function deliveryDetailView(delivery: DeliveryDetail) {
       id: attempt.id,
       trigger: attempt.trigger,
       at: attempt.attemptedAt.toISOString(),
-      requestHeaders: attempt.requestHeaders,
+      // JSON columns the worker wrote in these shapes.
+      requestHeaders: attempt.requestHeaders as Shape<'Attempt'>['requestHeaders'],
       responseStatus: attempt.responseStatus,
-      responseHeaders: attempt.responseHeaders,
+      responseHeaders: attempt.responseHeaders as Shape<'Attempt'>['responseHeaders'],
       responseBody: attempt.responseBody,
       durationMs: attempt.durationMs,
       error: attempt.errorKind ? { kind: attempt.errorKind, message: attempt.errorMessage } : null,
@@ -78,13 +83,14 @@ export function deliveryDetailView(delivery: DeliveryDetail) {
   };
 }
 
-export function eventView(event: EventDetail) {
+export function eventView(event: EventDetail): Shape<'Event'> {
   return {
     id: event.id,
     documentationId: event.documentationId,
     type: event.type,
     createdAt: event.createdAt.toISOString(),
-    payload: JSON.parse(event.body) as unknown,
+    // The exact bytes ingest stored after validating them against EventCreate.
+    payload: JSON.parse(event.body) as Shape<'Event'>['payload'],
     deliveries: event.deliveries.map((delivery) => ({ ...deliveryItemView(delivery), webhookId: delivery.webhookId })),
   };
 }

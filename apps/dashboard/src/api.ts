@@ -1,99 +1,26 @@
-/** The /v1 API as the dashboard sees it (shared/CONTRACT.md is authoritative). */
+/**
+ * The /v1 API as the dashboard sees it. The shapes are the API's own, derived
+ * from the schemas /openapi.json publishes (apps/api/src/openapi/components.ts);
+ * type-only, so nothing of the API is bundled.
+ */
+import type { CreatedWebhook, DeliveryDetail, DeliveryItem, Documentation, FieldError, NewWebhook, Page, RecoveryCount, Webhook, WebhookPatch, WebhookStats } from '../../api/src/openapi/types';
 
-export interface Documentation {
-  id: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  humanUrl: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Webhook {
-  id: string;
-  documentationId: string;
-  url: string;
-  description: string | null;
-  enabled: boolean;
-  disabledReason: string | null;
-  disabledAt: string | null;
-  breakingOnly: boolean;
-  secretMasked: string;
-  createdAt: string;
-  updatedAt: string;
-  previousSecretExpiresAt: string | null;
-}
-
-/** Only the answer to a creation carries the secret without an explicit reveal. */
-export interface CreatedWebhook extends Webhook {
-  secret: string;
-}
-
-export interface NewWebhook {
-  url: string;
-  description?: string | null;
-  breakingOnly?: boolean;
-}
-
-export type WebhookPatch = Partial<Pick<Webhook, 'url' | 'description' | 'enabled' | 'breakingOnly'>>;
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'exhausted' | 'cancelled';
-
-export interface DeliveryItem {
-  id: string;
-  eventId: string;
-  event: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastAttempt: { at: string; statusCode: number | null; durationMs: number | null; error: string | null } | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-}
-
-export interface Attempt {
-  id: string;
-  trigger: 'scheduled' | 'manual';
-  at: string;
-  requestHeaders: Record<string, string> | null;
-  responseStatus: number | null;
-  responseHeaders: Record<string, string | string[]> | null;
-  responseBody: string | null;
-  durationMs: number;
-  error: { kind: string; message: string | null } | null;
-}
-
-export interface DeliveryDetail extends Omit<DeliveryItem, 'attempts'> {
-  webhookId: string;
-  attemptCount?: number;
-  request: { url: string; body: string };
-  attempts: Attempt[];
-}
-
-export interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
-}
-
-export interface HourlyStats {
-  hour: string;
-  succeeded: number;
-  failed: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
-
-export interface WebhookStats {
-  webhookId: string;
-  hours: number;
-  since: string;
-  buckets: HourlyStats[];
-}
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type {
+  Attempt,
+  CreatedWebhook,
+  DeliveryDetail,
+  DeliveryItem,
+  DeliveryStatus,
+  Documentation,
+  FieldError,
+  HourlyStats,
+  NewWebhook,
+  Page,
+  RecoveryCount,
+  Webhook,
+  WebhookPatch,
+  WebhookStats,
+} from '../../api/src/openapi/types';
 
 /** An RFC 9457 problem as the API worded it; status 0 when the API could not be reached at all. */
 export class ApiProblem extends Error {
@@ -149,13 +76,6 @@ export interface ApiClient {
   webhookStats(id: string, hours: number): Promise<WebhookStats>;
   countRecoverable(id: string, since: string): Promise<RecoveryCount>;
   recover(id: string, since: string): Promise<{ count: number }>;
-}
-
-export interface RecoveryCount {
-  since: string;
-  count: number;
-  failed: number;
-  missed: number;
 }
 
 /**

@@ -54,7 +54,7 @@ const Attempt = z.object({
   at: timestamp,
   requestHeaders: z.record(z.string(), z.string()),
   responseStatus: z.int().nullable(),
-  responseHeaders: z.record(z.string(), z.unknown()).nullable(),
+  responseHeaders: z.record(z.string(), z.union([z.string(), z.array(z.string())])).nullable(),
   responseBody: z.string().nullable().meta({ description: 'The first 16 KiB' }),
   durationMs: z.int(),
   error: z.object({ kind: z.string(), message: z.string().nullable() }).nullable(),
@@ -133,6 +133,8 @@ export const components = {
   }),
   RecoveryAccepted: z.object({ since: timestamp, count: z.int() }),
   Problem,
+  Liveness: z.object({ status: z.literal('ok') }),
+  Readiness: z.object({ status: z.literal('ready'), checks: z.object({ postgres: z.literal('ok'), redis: z.literal('ok') }) }),
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof components;

@@ -35,22 +35,29 @@ export function buildOpenApiDocument(version: string) {
     info: {
       title: 'Hookline',
       version,
+      license: { name: 'MIT', identifier: 'MIT' },
       description: 'Delivers "documentation changed" webhooks: report a structural change of an API documentation, and every webhook registered on it receives a signed POST, with retries and a record of every attempt.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: [{ name: 'Documentations' }, { name: 'Webhooks' }, { name: 'Events' }, { name: 'Deliveries' }, { name: 'Operations' }],
+    tags: [
+      { name: 'Documentations', description: 'The API documentations whose changes are announced' },
+      { name: 'Webhooks', description: 'Endpoints that receive a documentation’s changes, signed' },
+      { name: 'Events', description: 'Reported changes, each fanned out into one delivery per webhook' },
+      { name: 'Deliveries', description: 'One event to one webhook, with every attempt' },
+      { name: 'Operations', description: 'Probes, metrics and this document; no API key' },
+    ],
     paths: {
       '/v1/documentations': {
-        post: { tags: ['Documentations'], operationId: 'createDocumentation', requestBody: body('DocumentationCreate'), responses: { ...ok(201, 'Created', 'Documentation'), ...errors(400, 409, 413, 415) } },
-        get: { tags: ['Documentations'], operationId: 'listDocumentations', parameters: pageParams(100), responses: { ...ok(200, 'Documentations, oldest first', 'DocumentationList'), ...errors(400) } },
+        post: { tags: ['Documentations'], operationId: 'createDocumentation', summary: 'Create a documentation', requestBody: body('DocumentationCreate'), responses: { ...ok(201, 'Created', 'Documentation'), ...errors(400, 409, 413, 415) } },
+        get: { tags: ['Documentations'], operationId: 'listDocumentations', summary: 'List documentations', parameters: pageParams(100), responses: { ...ok(200, 'Documentations, oldest first', 'DocumentationList'), ...errors(400) } },
       },
       '/v1/documentations/{idOrSlug}': {
-        get: { tags: ['Documentations'], operationId: 'getDocumentation', parameters: [idOrSlug], responses: { ...ok(200, 'The documentation', 'Documentation'), ...errors(404) } },
+        get: { tags: ['Documentations'], operationId: 'getDocumentation', summary: 'Get a documentation', parameters: [idOrSlug], responses: { ...ok(200, 'The documentation', 'Documentation'), ...errors(404) } },
       },
       '/v1/documentations/{idOrSlug}/webhooks': {
-        post: { tags: ['Webhooks'], operationId: 'createWebhook', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415) } },
-        get: { tags: ['Webhooks'], operationId: 'listWebhooks', parameters: [idOrSlug], responses: { ...ok(200, 'Webhooks, secrets masked', 'WebhookList'), ...errors(404) } },
+        post: { tags: ['Webhooks'], operationId: 'createWebhook', summary: 'Register a webhook on a documentation', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415) } },
+        get: { tags: ['Webhooks'], operationId: 'listWebhooks', summary: 'List a documentation’s webhooks', parameters: [idOrSlug], responses: { ...ok(200, 'Webhooks, secrets masked', 'WebhookList'), ...errors(404) } },
       },
       '/v1/documentations/{idOrSlug}/events': {
         post: {
@@ -63,24 +70,24 @@ export function buildOpenApiDocument(version: string) {
         },
       },
       '/v1/events/{id}': {
-        get: { tags: ['Events'], operationId: 'getEvent', parameters: [pathParam('id', 'Event id')], responses: { ...ok(200, 'The event and its deliveries', 'Event'), ...errors(404) } },
+        get: { tags: ['Events'], operationId: 'getEvent', summary: 'Get an event and its deliveries', parameters: [pathParam('id', 'Event id')], responses: { ...ok(200, 'The event and its deliveries', 'Event'), ...errors(404) } },
       },
       '/v1/webhooks/{id}': {
-        get: { tags: ['Webhooks'], operationId: 'getWebhook', parameters: [webhookId], responses: { ...ok(200, 'The webhook, secret masked', 'Webhook'), ...errors(404) } },
-        patch: { tags: ['Webhooks'], operationId: 'updateWebhook', parameters: [webhookId], requestBody: body('WebhookUpdate'), responses: { ...ok(200, 'Updated; enabling clears disabledReason', 'Webhook'), ...errors(400, 404, 413, 415) } },
-        delete: { tags: ['Webhooks'], operationId: 'deleteWebhook', parameters: [webhookId], responses: { ...ok(204, 'Deleted; pending deliveries are cancelled'), ...errors(404) } },
+        get: { tags: ['Webhooks'], operationId: 'getWebhook', summary: 'Get a webhook', parameters: [webhookId], responses: { ...ok(200, 'The webhook, secret masked', 'Webhook'), ...errors(404) } },
+        patch: { tags: ['Webhooks'], operationId: 'updateWebhook', summary: 'Update a webhook', parameters: [webhookId], requestBody: body('WebhookUpdate'), responses: { ...ok(200, 'Updated; enabling clears disabledReason', 'Webhook'), ...errors(400, 404, 413, 415) } },
+        delete: { tags: ['Webhooks'], operationId: 'deleteWebhook', summary: 'Delete a webhook', parameters: [webhookId], responses: { ...ok(204, 'Deleted; pending deliveries are cancelled, and its deliveries are no longer readable: GET /v1/deliveries/{id} and its events’ `deliveries` leave them out'), ...errors(404) } },
       },
       '/v1/webhooks/{id}/secret': {
-        get: { tags: ['Webhooks'], operationId: 'revealWebhookSecret', parameters: [webhookId], responses: { ...ok(200, 'The secret', 'Secret'), ...errors(404) } },
+        get: { tags: ['Webhooks'], operationId: 'revealWebhookSecret', summary: 'Reveal a webhook’s signing secret', parameters: [webhookId], responses: { ...ok(200, 'The secret', 'Secret'), ...errors(404) } },
       },
       '/v1/webhooks/{id}/rotate-secret': {
-        post: { tags: ['Webhooks'], operationId: 'rotateWebhookSecret', parameters: [webhookId], responses: { ...ok(200, 'The new secret; the previous one still signs for 24 h', 'Secret'), ...errors(404) } },
+        post: { tags: ['Webhooks'], operationId: 'rotateWebhookSecret', summary: 'Rotate a webhook’s signing secret', parameters: [webhookId], responses: { ...ok(200, 'The new secret; the previous one still signs for 24 h', 'Secret'), ...errors(404) } },
       },
       '/v1/webhooks/{id}/test': {
         post: { tags: ['Webhooks'], operationId: 'testWebhook', summary: 'Send a sample change as a `ping` event', parameters: [webhookId], responses: { ...ok(202, 'Accepted', 'TestAccepted'), ...errors(404) } },
       },
       '/v1/webhooks/{id}/deliveries': {
-        get: { tags: ['Deliveries'], operationId: 'listDeliveries', parameters: [webhookId, ...pageParams(10)], responses: { ...ok(200, 'Deliveries, most recent first', 'DeliveryList'), ...errors(400, 404) } },
+        get: { tags: ['Deliveries'], operationId: 'listDeliveries', summary: 'List a webhook’s deliveries', parameters: [webhookId, ...pageParams(10)], responses: { ...ok(200, 'Deliveries, most recent first', 'DeliveryList'), ...errors(400, 404) } },
       },
       '/v1/webhooks/{id}/recover': {
         post: {
@@ -102,7 +109,7 @@ export function buildOpenApiDocument(version: string) {
         },
       },
       '/v1/deliveries/{id}': {
-        get: { tags: ['Deliveries'], operationId: 'getDelivery', parameters: [pathParam('id', 'Delivery id')], responses: { ...ok(200, 'The delivery with every attempt', 'DeliveryDetail'), ...errors(404) } },
+        get: { tags: ['Deliveries'], operationId: 'getDelivery', summary: 'Get a delivery with its attempts', parameters: [pathParam('id', 'Delivery id')], responses: { ...ok(200, 'The delivery with every attempt', 'DeliveryDetail'), ...errors(404) } },
       },
       '/v1/deliveries/{id}/redeliver': {
         post: {
@@ -113,10 +120,10 @@ export function buildOpenApiDocument(version: string) {
           responses: { ...ok(202, 'Accepted', 'RedeliveryAccepted'), ...errors(404, 409, 503) },
         },
       },
-      '/healthz': { get: { tags: ['Operations'], operationId: 'liveness', security: [], responses: ok(200, 'The process is up') } },
-      '/readyz': { get: { tags: ['Operations'], operationId: 'readiness', security: [], responses: { ...ok(200, 'PostgreSQL and Redis answer'), 503: problem('PostgreSQL or Redis does not answer') } } },
-      '/metrics': { get: { tags: ['Operations'], operationId: 'metrics', security: [], responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
-      '/openapi.json': { get: { tags: ['Operations'], operationId: 'openapi', security: [], responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+      '/healthz': { get: { tags: ['Operations'], operationId: 'liveness', summary: 'Liveness probe', security: [], responses: ok(200, 'The process is up', 'Liveness') } },
+      '/readyz': { get: { tags: ['Operations'], operationId: 'readiness', summary: 'Readiness probe', security: [], responses: { ...ok(200, 'PostgreSQL and Redis answer', 'Readiness'), 503: problem('PostgreSQL or Redis does not answer') } } },
+      '/metrics': { get: { tags: ['Operations'], operationId: 'metrics', summary: 'Prometheus metrics', security: [], responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/openapi.json': { get: { tags: ['Operations'], operationId: 'openapi', summary: 'This OpenAPI document', security: [], responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`' } },

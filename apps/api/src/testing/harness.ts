@@ -128,3 +128,16 @@ export function unreachableRedis(): Redis {
   redis.on('error', () => undefined);
   return redis;
 }
+
+/** For startTestApi({ queue }): a delivery queue on an unreachable Redis, as during an outage; close() also drops its client. */
+export function unreachableQueue(prefix: string): DeliveryQueue {
+  const dead = unreachableRedis();
+  const queue = new DeliveryQueue(dead, { prefix, maxAttempts: 3 });
+  queue.queue.on('error', () => undefined);
+  const close = queue.close.bind(queue);
+  queue.close = async () => {
+    await close();
+    dead.disconnect();
+  };
+  return queue;
+}
