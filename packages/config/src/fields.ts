@@ -21,7 +21,7 @@ export const port = z.coerce.number().int('expected an integer').min(0).max(6553
 export const nodeEnv = z.enum(['development', 'production', 'test']).default('development');
 export const logLevel = z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info');
 
-/** 32 bytes, base64. Optional here: production-only requirement is enforced by `requireSecretsKey`. */
+/** 32 bytes, base64. Optional here: `loadSecretsKey` (secrets-key.ts) requires it when NODE_ENV=production. */
 export const secretsKey = z
   .string()
   .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')

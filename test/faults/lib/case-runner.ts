@@ -84,6 +84,26 @@ export function formatRow(r: CaseResult): string {
   return `${r.case.padEnd(22)} sent ${String(r.sent).padStart(5)}  delivered ${String(r.delivered).padStart(5)}  duplicates ${String(r.duplicates).padStart(4)}  exhausted ${String(r.exhausted).padStart(4)}  lost ${String(r.lost).padStart(3)}  overlaps ${r.overlaps}  recovery ${recovery}  (${(r.durationMs / 1000).toFixed(1)} s)${r.failures.length ? '  FAILED' : ''}`;
 }
 
+export const settleTimeoutFailure = (timeoutMs: number) => `deliveries still pending or retrying after the ${timeoutMs / 1000} s settle wait`;
+
+/** The checks every case shares, from what was measured; the case's own verify() adds to them. */
+export function baseFailures(m: { settled: boolean; settleTimeoutMs: number; tally: Tally; producer: { gaveUp: unknown[]; unexpected: unknown[] } }): string[] {
+  const { tally: t, producer } = m;
+  const failures: string[] = [];
+  // Whatever the tally says, a case that never settled did not show recovery.
+  if (!m.settled) failures.push(settleTimeoutFailure(m.settleTimeoutMs));
+  if (t.sent === 0) failures.push('nothing was accepted');
+  if (t.lost > 0) failures.push(`${t.lost} lost: ${t.lostIds.slice(0, 5).join('; ')}`);
+  if (t.overlaps > 0) failures.push(`${t.overlaps} requests arrived while the same webhook-id was still in flight`);
+  if (t.wrongIds > 0) failures.push(`${t.wrongIds} changes arrived under more than one webhook-id`);
+  if (t.badSignatures > 0) failures.push(`${t.badSignatures} requests failed signature verification`);
+  if (t.succeededWithoutAck > 0) failures.push(`${t.succeededWithoutAck} deliveries recorded succeeded without a 2xx at the receiver`);
+  if (t.shortSchedules > 0) failures.push(`${t.shortSchedules} deliveries exhausted before their ${MAX_ATTEMPTS} attempts`);
+  if (producer.gaveUp.length > 0) failures.push(`producers gave up on ${producer.gaveUp.length} events`);
+  if (producer.unexpected.length > 0) failures.push(`unexpected answers: ${JSON.stringify(producer.unexpected.slice(0, 3))}`);
+  return failures;
+}
+
 /** Deliveries settle by themselves; the wait is bounded. */
 async function waitSettled(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   return (await poll(() => probe().catch(() => false), timeoutMs, 250)) !== null;
@@ -157,23 +177,13 @@ export async function runCase(def: CaseDefinition, size: FaultsSize = faultsSize
       async () => producer.accepted.length > 0 && (def.settled ? await def.settled(ctx) : (await unsettledCount(db)) === 0),
       def.settleTimeoutMs ?? 90_000,
     );
-    if (!settled) notes.push('deliveries still pending or retrying when the wait ended');
     // Late duplicates (a job handed back after a fault) arrive within a retry step or two.
     await sleep(1_500);
 
     const uncounted = new Set((def.uncounted ?? []).map((name) => webhookIds.get(name)!));
     const counted = endpoints.filter((e) => !(def.uncounted ?? []).includes(e.name));
     const t = await tally(pool, producer.accepted, counted, ctx.faultAt, uncounted, started);
-    const failures: string[] = [];
-    if (t.sent === 0) failures.push('nothing was accepted');
-    if (t.lost > 0) failures.push(`${t.lost} lost: ${t.lostIds.slice(0, 5).join('; ')}`);
-    if (t.overlaps > 0) failures.push(`${t.overlaps} requests arrived while the same webhook-id was still in flight`);
-    if (t.wrongIds > 0) failures.push(`${t.wrongIds} changes arrived under more than one webhook-id`);
-    if (t.badSignatures > 0) failures.push(`${t.badSignatures} requests failed signature verification`);
-    if (t.succeededWithoutAck > 0) failures.push(`${t.succeededWithoutAck} deliveries recorded succeeded without a 2xx at the receiver`);
-    if (t.shortSchedules > 0) failures.push(`${t.shortSchedules} deliveries exhausted before their ${MAX_ATTEMPTS} attempts`);
-    if (producer.gaveUp.length > 0) failures.push(`producers gave up on ${producer.gaveUp.length} events`);
-    if (producer.unexpected.length > 0) failures.push(`unexpected answers: ${JSON.stringify(producer.unexpected.slice(0, 3))}`);
+    const failures = baseFailures({ settled, settleTimeoutMs: def.settleTimeoutMs ?? 90_000, tally: t, producer });
     if (def.verify) failures.push(...(await def.verify(ctx, t)));
     if (t.lost > 0) {
       // Post-mortem: where the jobs of the first lost deliveries are in Redis.

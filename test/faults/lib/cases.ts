@@ -182,6 +182,23 @@ export const sigtermAll: CaseDefinition = {
   },
 };
 
+/** The q-quantile of sorted values; NaN when there are none. */
+export const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+/**
+ * The fairness verdict on the healthy endpoint's waits (202 → first 2xx, sorted):
+ * nothing measured, or fewer than were accepted, fails too; a NaN p99 would
+ * otherwise pass every `>` comparison.
+ */
+export function healthyWaitFailures(waits: number[], accepted: number, limitMs: number): string[] {
+  if (waits.length === 0) return ['no delivery to the healthy endpoint was measured'];
+  const failures: string[] = [];
+  if (waits.length < accepted) failures.push(`only ${waits.length} of ${accepted} deliveries to the healthy endpoint were measured`);
+  const p99 = percentile(waits, 0.99);
+  if (!(p99 <= limitMs)) failures.push(`the healthy endpoint waited ${p99} ms (p99) behind the hanging one`);
+  return failures;
+}
+
 /** The per-endpoint cap of one worker process at WORKER_CONCURRENCY=64 (see DeliveryWorker). */
 const PER_ENDPOINT_CAP = Math.max(4, Math.ceil(64 / 4));
 
@@ -211,7 +228,7 @@ export const fairness: CaseDefinition = {
       if (ackAt && at) waits.push(ackAt - at);
     }
     waits.sort((x, y) => x - y);
-    const p = (q: number) => waits[Math.min(waits.length - 1, Math.floor(q * waits.length))] ?? NaN;
+    const p = (q: number) => percentile(waits, q);
     // Counted at the receiver, which holds a request open until it sees the connection close,
     // some time after the worker gave up on it (timeout) and took its next job: this count runs
     // above the workers' own cap (PER_ENDPOINT_CAP each). What fairness must prevent is the
@@ -221,7 +238,7 @@ export const fairness: CaseDefinition = {
     ctx.note(`healthy endpoint: 202 → delivered p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${waits[waits.length - 1]} ms; hanging endpoint: at most ${hanging!.maxOpen} requests open at once (workers' cap ${cap}; all slots ${allSlots})`);
     const failures: string[] = [];
     if (hanging!.maxOpen >= allSlots) failures.push(`the hanging endpoint had ${hanging!.maxOpen} requests open at once: every worker slot`);
-    if (p(0.99) > 3 * DELIVERY_TIMEOUT_MS) failures.push(`the healthy endpoint waited ${p(0.99)} ms (p99) behind the hanging one`);
+    failures.push(...healthyWaitFailures(waits, ctx.producer.accepted.length, 3 * DELIVERY_TIMEOUT_MS));
     return failures;
   },
 };

@@ -56,7 +56,7 @@ export class FaultStack {
       RECONCILE_INTERVAL_SECONDS: '1',
       RECONCILE_GRACE_SECONDS: '1',
       WORKER_CONCURRENCY: '64',
-      // The API reads QUEUE_PREFIX once it supports it; until then both sides use the default on this private Redis.
+      // Both the API and the workers read it; the default, as the post-mortem in case-runner.ts looks up keys under it.
       QUEUE_PREFIX: '{hookline}',
       LOG_LEVEL: this.options.logLevel ?? process.env.FAULTS_LOG_LEVEL ?? 'warn',
       ...this.options.env,
