@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { exitOnEnvError } from '@hookline/config';
 import { SecretBox, createDb, ensureOrganization, storeApiKey } from '@hookline/db';
 import { DeliveryQueue, createRedis } from '@hookline/queue';
+import { manageLifecycle } from '@hookline/telemetry';
 import type { Redis } from 'ioredis';
 import { createApp } from './app';
 import { loadApiConfig, type ApiConfig } from './env';
@@ -42,29 +43,19 @@ async function main(): Promise<void> {
     logger.info('api listening', { url: `http://localhost:${port}`, port });
   });
 
-  let stopping: Promise<void> | undefined;
-  const shutdown = (signal: string) => {
-    stopping ??= (async () => {
-      logger.info('shutting down', { signal });
+  // Signals, unhandled rejections and uncaught exceptions all stop through here.
+  manageLifecycle({
+    logger,
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    async stop() {
       lifecycle.draining = true;
-      setTimeout(() => {
-        logger.error('shutdown took too long; exiting');
-        process.exit(1);
-      }, SHUTDOWN_TIMEOUT_MS).unref();
       // Stops accepting, lets requests in flight finish (their rows commit, their jobs enqueue).
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
       await redis.quit().catch(() => redis.disconnect());
       await db.close();
-      logger.info('stopped');
-    })().catch((error: unknown) => {
-      logger.error('shutdown failed', { err: error });
-      process.exitCode = 1;
-    });
-    return stopping;
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+    },
+  });
 }
 
 /**

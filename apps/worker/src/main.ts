@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { exitOnEnvError, loadSecretsKey } from '@hookline/config';
 import { SecretBox, createDb } from '@hookline/db';
 import { createRedis } from '@hookline/queue';
-import { createLogger } from '@hookline/telemetry';
+import { createLogger, manageLifecycle } from '@hookline/telemetry';
 import { DeliveryWorker } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
@@ -35,25 +35,19 @@ async function main(): Promise<void> {
 
   let ready = false;
   let health: Server | null = null;
-  let stopping: Promise<void> | null = null;
-  const shutdown = (signal: string) => {
-    stopping ??= (async () => {
+  // Signals, unhandled rejections and uncaught exceptions all stop through here; its promise never rejects.
+  manageLifecycle({
+    logger,
+    // Bounded: a receiver that never answers is cut by DELIVERY_TIMEOUT_MS, so this only fires if something is truly stuck.
+    timeoutMs: config.DELIVERY_TIMEOUT_MS + 30_000,
+    async stop() {
       ready = false;
-      logger.info('shutting down: finishing in-flight attempts', { signal });
-      // Bounded: a receiver that never answers is cut by DELIVERY_TIMEOUT_MS, so this only fires if something is truly stuck.
-      setTimeout(() => {
-        logger.error('shutdown took too long; exiting');
-        process.exit(1);
-      }, config.DELIVERY_TIMEOUT_MS + 30_000).unref();
       await worker.close();
       health?.close();
       await db.close();
-      logger.info('stopped', { attemptsWritten: worker.writer.written });
-    })();
-    return stopping;
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+      logger.info('in-flight attempts finished', { attemptsWritten: worker.writer.written });
+    },
+  });
 
   await worker.start();
   if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready);

@@ -1,1 +1,2 @@
 export { createLogger, type Logger, type LogLevel } from './logger';
+export { manageLifecycle, type Lifecycle, type LifecycleOptions } from './lifecycle';
