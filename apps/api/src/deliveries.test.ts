@@ -1,15 +1,11 @@
 import { uuidv7 } from '@hookline/db';
 import { structureChange } from '../../../test/support/fixtures';
-import { seedDocumentation, startTestApi, type TestApi } from './testing/harness';
+import { seedDocumentation, useTestApi, type TestApi } from './testing/harness';
 
 let api: TestApi;
 let key: string;
 
-beforeAll(async () => {
-  api = await startTestApi();
-  key = (await api.tenant()).apiKey;
-});
-afterAll(() => api.close());
+useTestApi((started) => ({ api, key } = started));
 
 async function postEvents(documentationId: string, count: number): Promise<string[]> {
   const ids: string[] = [];

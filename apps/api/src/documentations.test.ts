@@ -1,13 +1,9 @@
-import { startTestApi, type TestApi } from './testing/harness';
+import { useTestApi, type TestApi } from './testing/harness';
 
 let api: TestApi;
 let key: string;
 
-beforeAll(async () => {
-  api = await startTestApi();
-  key = (await api.tenant()).apiKey;
-});
-afterAll(() => api.close());
+useTestApi((started) => ({ api, key } = started));
 
 const slug = () => `docs-${Math.random().toString(36).slice(2, 10)}`;
 

@@ -1,15 +1,11 @@
 import { DeliveryQueue } from '@hookline/queue';
 import { structureChange } from '../../../test/support/fixtures';
-import { seedDocumentation, startTestApi, unreachableRedis, type TestApi } from './testing/harness';
+import { seedDocumentation, startTestApi, useTestApi, unreachableRedis, type TestApi } from './testing/harness';
 
 let api: TestApi;
 let key: string;
 
-beforeAll(async () => {
-  api = await startTestApi();
-  key = (await api.tenant()).apiKey;
-});
-afterAll(() => api.close());
+useTestApi((started) => ({ api, key } = started));
 
 const nonBreaking = () => {
   const body = structureChange();

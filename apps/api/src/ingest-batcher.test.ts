@@ -1,15 +1,11 @@
 import { structureChange } from '../../../test/support/fixtures';
-import { seedDocumentation, startTestApi, type TestApi } from './testing/harness';
+import { seedDocumentation, useTestApi, type TestApi } from './testing/harness';
 
 describe('ingest of concurrent events (batched)', () => {
   let api: TestApi;
   let key: string;
 
-  beforeAll(async () => {
-    api = await startTestApi();
-    ({ apiKey: key } = await api.tenant());
-  });
-  afterAll(() => api.close());
+  useTestApi((started) => ({ api, key } = started));
 
   it('answers 50 concurrent producers each with its own event, deliveries and jobs', async () => {
     const a = await seedDocumentation(api, key, [{}, { breakingOnly: true }]);

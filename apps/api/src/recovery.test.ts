@@ -1,15 +1,11 @@
 import { structureChange } from '../../../test/support/fixtures';
-import { seedDocumentation, startTestApi, type TestApi } from './testing/harness';
+import { seedDocumentation, useTestApi, type TestApi } from './testing/harness';
 
 describe('POST /v1/webhooks/{id}/recover', () => {
   let api: TestApi;
   let key: string;
 
-  beforeAll(async () => {
-    api = await startTestApi();
-    ({ apiKey: key } = await api.tenant());
-  });
-  afterAll(() => api.close());
+  useTestApi((started) => ({ api, key } = started));
 
   const post = (path: string, body?: unknown) => api.call(path, { method: 'POST', key, body });
   const nonBreaking = () => ({ diff: { ...structureChange().diff, breaking: false } });

@@ -1,16 +1,12 @@
 import { createRedis } from '@hookline/queue';
 import { structureChange } from '../../../test/support/fixtures';
 import { TEST_REDIS_URL } from '../../../test/support/env';
-import { seedDocumentation, startTestApi, type TestApi } from './testing/harness';
+import { seedDocumentation, useTestApi, type TestApi } from './testing/harness';
 
 let api: TestApi;
 let key: string;
 
-beforeAll(async () => {
-  api = await startTestApi();
-  key = (await api.tenant()).apiKey;
-});
-afterAll(() => api.close());
+useTestApi((started) => ({ api, key } = started));
 
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
 

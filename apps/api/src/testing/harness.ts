@@ -105,6 +105,28 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   };
 }
 
+export interface StartedTestApi {
+  api: TestApi;
+  tenant: TestTenant;
+  /** The tenant's API key. */
+  key: string;
+}
+
+/**
+ * The usual set-up of an API test file (or describe block): the app started
+ * before its tests with one tenant, closed after them. `ready` hands them over,
+ * e.g. `useTestApi((s) => ({ api, key } = s))`.
+ */
+export function useTestApi(ready: (started: StartedTestApi) => unknown, options: TestApiOptions = {}): void {
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    api = await startTestApi(options);
+    const tenant = await api.tenant();
+    await ready({ api, tenant, key: tenant.apiKey });
+  });
+  afterAll(() => api?.close());
+}
+
 /** A documentation with `webhooks` webhooks, made through the API. */
 export async function seedDocumentation(api: TestApi, key: string, webhooks: Array<{ breakingOnly?: boolean }> = [{}]) {
   const slug = `doc-${Math.random().toString(36).slice(2, 10)}`;
