@@ -7,7 +7,7 @@ import { ALL_PREFIXES, BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_RETRY_SCHEDULE
 import { compileWorker } from './lib/compile';
 import { openBenchDatabase, resetQueues, truncateAll } from './lib/database';
 import { updateDocs } from './lib/docs';
-import { killAllChildren } from './lib/processes';
+import { killAllChildren } from '../test/support/processes';
 import { formatProfile, summarizeCpuProfile } from './lib/profile';
 import { Progress } from './lib/progress';
 import { startReceiver } from './lib/receiver-client';

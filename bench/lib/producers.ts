@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { wallClock } from '../receiver';
+import { wallClock } from '../../test/support/bench-receiver';
 
 export interface ProduceOptions {
   baseUrl: string;

@@ -1,5 +1,5 @@
-import { BenchReceiver, type ReceiverCommand, type ReceiverDump, type ReceiverReply, type ReceiverStats } from '../receiver';
-import { spawnNode, stopChild, type Child } from './processes';
+import { BenchReceiver, type ReceiverCommand, type ReceiverDump, type ReceiverReply, type ReceiverStats } from '../../test/support/bench-receiver';
+import { spawnNode, stopChild, type Child } from '../../test/support/processes';
 
 /** The same receiver either in its own process (default) or on the harness's event loop. */
 export interface ReceiverHandle {
@@ -28,7 +28,7 @@ export async function startReceiver(mode: 'child' | 'inline', ports: number): Pr
       close: () => receiver.close(),
     };
   }
-  const child = spawnNode('receiver', 'bench/receiver.ts', { env: {}, ipc: true });
+  const child = spawnNode('receiver', 'test/support/bench-receiver.ts', { env: {}, ipc: true });
   const ipc = new ReceiverIpc(child);
   const listening = await ipc.call<Extract<ReceiverReply, { type: 'listening' }>>({ type: 'listen', ports }, 'listening');
   return {

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RESULTS_DIR, formatRow, runCase, type CaseResult, type FaultsSize } from './lib/case-runner';
 import { ALL_CASES } from './lib/cases';
-import { killAllChildren } from './lib/processes';
+import { killAllChildren } from '../support/processes';
 
 const size: FaultsSize = process.env.FAULTS_SIZE === 'reduced' ? 'reduced' : 'full';
 

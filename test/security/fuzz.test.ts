@@ -1,5 +1,5 @@
 import { createTenant, structureChange, type TestTenant } from '../support/fixtures';
-import { seededRandom } from '../faults/lib/receiver';
+import { seededRandom } from '../support/chaos-receiver';
 import { startInProcessApi, type InProcessApi } from './support/in-process-api';
 
 /**

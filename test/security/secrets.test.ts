@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { SecretBox } from '@hookline/db';
 import { createCaseDatabase, dropDatabase, SHARED_POSTGRES_URL } from '../faults/lib/postgres';
-import { killAllChildren, poll, sleep } from '../faults/lib/processes';
-import { Endpoint } from '../faults/lib/receiver';
+import { killAllChildren, poll, sleep } from '../support/processes';
+import { Endpoint } from '../support/chaos-receiver';
 import { PrivateRedis } from '../faults/lib/redis';
 import { FAULTS_SECRETS_KEY, FaultStack } from '../faults/lib/stack';
 

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { tally, unsettledCount, type Tally } from './ledger';
 import { createCaseDatabase, dropDatabase, PrivatePostgres, SHARED_POSTGRES_URL } from './postgres';
-import { killAllChildren, poll, sleep, terminate } from './processes';
+import { killAllChildren, poll, sleep, terminate } from '../../support/processes';
 import { Producer } from './producer';
-import { Endpoint, type Behaviour } from './receiver';
+import { Endpoint, type Behaviour } from '../../support/chaos-receiver';
 import { PrivateRedis } from './redis';
 import { FaultStack, MAX_ATTEMPTS } from './stack';
 

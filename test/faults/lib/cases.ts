@@ -1,6 +1,6 @@
-import { sleep } from './processes';
+import { sleep } from '../../support/processes';
 import type { CaseContext, CaseDefinition, FaultsSize, Plan } from './case-runner';
-import type { Behaviour } from './receiver';
+import type { Behaviour } from '../../support/chaos-receiver';
 import { DELIVERY_TIMEOUT_MS } from './stack';
 
 const plan = (reduced: Plan, full: Plan) => (size: FaultsSize) => (size === 'full' ? full : reduced);

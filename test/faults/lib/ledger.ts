@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Accepted } from './producer';
-import type { Endpoint, IdRecord } from './receiver';
+import type { Endpoint, IdRecord } from '../../support/chaos-receiver';
 import { MAX_ATTEMPTS } from './stack';
 
 export interface Tally {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { applyMigrations } from '@hookline/db';
-import { freePort } from './processes';
+import { freePort } from '../../support/processes';
 
 const run = promisify(execFile);
 

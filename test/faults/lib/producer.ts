@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sleep } from './processes';
+import { sleep } from '../../support/processes';
 
 export interface Accepted {
   key: string;

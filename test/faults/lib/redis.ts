@@ -1,5 +1,5 @@
 import IORedis from 'ioredis';
-import { freePort, kill9, poll, sleep, spawnChild, type Child } from './processes';
+import { freePort, kill9, poll, sleep, spawnChild, type Child } from '../../support/processes';
 
 /**
  * A redis-server of the harness's own, on a free port, without persistence:
