@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DeliveryQueue } from '@hookline/queue';
 import { structureChange } from '../../../test/support/fixtures';
 import { seedDocumentation, startTestApi, unreachableRedis, type TestApi } from './testing/harness';
 
@@ -25,7 +26,15 @@ describe('health', () => {
   });
 
   it('/readyz answers 503 naming Redis when it is unreachable', async () => {
-    const broken = await startTestApi({ appRedis: unreachableRedis });
+    // Readiness asks the queue's own connection, in the slot of every shard.
+    const dead = unreachableRedis();
+    const broken = await startTestApi({
+      queue: (prefix) => {
+        const queue = new DeliveryQueue(dead, { prefix, shards: 3 });
+        queue.onError(() => undefined);
+        return queue;
+      },
+    });
     try {
       const answer = await broken.call('/readyz');
       expect(answer.status).toBe(503);
@@ -34,6 +43,7 @@ describe('health', () => {
       expect(answer.body.detail).not.toMatch(/PostgreSQL/);
     } finally {
       await broken.close();
+      dead.disconnect();
     }
   });
 

@@ -1,5 +1,5 @@
-import { ingestEvent, type Db } from '@hookline/db';
-import { DeliveryQueue, createRedis } from '@hookline/queue';
+import { ingestEvent, recordAttempts, uuidv7, type Db } from '@hookline/db';
+import { DELIVERY_JOB_MAX_RUNS, DeliveryQueue, createRedis } from '@hookline/queue';
 import { createLogger } from '@hookline/telemetry';
 import { TEST_REDIS_URL } from '../../../test/support/env';
 import { createTenant, structureChange, testDb, testQueuePrefix } from '../../../test/support/fixtures';
@@ -17,12 +17,12 @@ describe('Reconciler (real PostgreSQL and Redis)', () => {
     db = testDb();
     redis = createRedis(TEST_REDIS_URL, 'worker');
     prefix = testQueuePrefix();
-    queue = new DeliveryQueue(redis, { prefix, maxAttempts: 3 });
+    queue = new DeliveryQueue(redis, { prefix });
     ({ organizationId } = await createTenant(db));
   });
 
   afterAll(async () => {
-    await queue.queue.obliterate({ force: true });
+    await queue.obliterate();
     await queue.close();
     await redis.quit();
     await db.close();
@@ -34,7 +34,6 @@ describe('Reconciler (real PostgreSQL and Redis)', () => {
       redis,
       queue,
       logger: createLogger('reconciler-test', 'silent'),
-      prefix,
       intervalMs: 60_000,
       graceMs: 0,
       autoDisableAfterMs: 365 * 24 * 3_600_000,
@@ -50,22 +49,41 @@ describe('Reconciler (real PostgreSQL and Redis)', () => {
     return result.deliveries[0]!;
   };
 
-  it('enqueues an overdue delivery that has no job, with the attempts already recorded', async () => {
+  /** An attempt as the worker records it, due again a minute ago. */
+  const failedAttempt = (deliveryId: string, trigger: 'scheduled' | 'manual', nextStatus: 'retrying' | null) => ({
+    id: uuidv7(),
+    deliveryId,
+    trigger,
+    attemptedAt: new Date(),
+    requestHeaders: {},
+    responseStatus: 500,
+    responseHeaders: {},
+    responseBody: '',
+    durationMs: 1,
+    errorKind: 'http_status',
+    errorMessage: null,
+    nextStatus,
+    nextAttemptAt: nextStatus ? new Date(Date.now() - 60_000) : null,
+  });
+
+  it('enqueues an overdue delivery that has no job, with its scheduled attempts (not the manual ones) already made', async () => {
     const delivery = await overdueDelivery();
-    await db.pool.query(`UPDATE deliveries SET status = 'retrying', attempts = 1 WHERE id = $1`, [delivery.deliveryId]);
+    await recordAttempts(db, [failedAttempt(delivery.deliveryId, 'manual', null)]);
+    await recordAttempts(db, [failedAttempt(delivery.deliveryId, 'scheduled', 'retrying')]);
     expect(await reconciler().runOnce()).toBeGreaterThanOrEqual(1);
-    const job = await queue.queue.getJob(delivery.deliveryId);
+    const job = await queue.getJob(delivery.deliveryId, delivery.webhookId);
     expect(job?.data).toMatchObject({ deliveryId: delivery.deliveryId, priorAttempts: 1 });
-    expect(job?.opts.attempts).toBe(2);
+    // The worker alone ends a delivery (from its schedule); BullMQ's ceiling only has to stay above it.
+    expect(job?.opts.attempts).toBe(DELIVERY_JOB_MAX_RUNS);
     await job?.remove();
   });
 
   it('leaves alone a delivery whose job is still queued', async () => {
     const delivery = await overdueDelivery();
-    await queue.enqueue([{ ...delivery, delayMs: 60_000 }]);
-    const before = await queue.queue.getJob(delivery.deliveryId);
+    await queue.enqueue([delivery]);
+    const before = await queue.getJob(delivery.deliveryId);
     await reconciler().runOnce();
-    const after = await queue.queue.getJob(delivery.deliveryId);
+    const after = await queue.getJob(delivery.deliveryId);
     expect(after?.timestamp).toBe(before?.timestamp);
     await after?.remove();
   });
@@ -92,7 +110,7 @@ describe('Reconciler (real PostgreSQL and Redis)', () => {
     };
     await reconciler(racing).runOnce();
     expect(raced).toBe(true);
-    expect(await queue.queue.getJob(delivery.deliveryId)).toBeUndefined();
+    expect(await queue.getJob(delivery.deliveryId)).toBeUndefined();
   });
 });
 
@@ -107,12 +125,12 @@ describe('Reconciler after Redis lost its data', () => {
     db = testDb();
     redis = createRedis(TEST_REDIS_URL, 'worker');
     prefix = testQueuePrefix();
-    queue = new DeliveryQueue(redis, { prefix, maxAttempts: 3 });
+    queue = new DeliveryQueue(redis, { prefix });
     ({ organizationId } = await createTenant(db));
   });
 
   afterAll(async () => {
-    await queue.queue.obliterate({ force: true });
+    await queue.obliterate();
     await redis.del(reconcilerEpochKey(prefix));
     await queue.close();
     await redis.quit();
@@ -132,7 +150,6 @@ describe('Reconciler after Redis lost its data', () => {
       redis,
       queue,
       logger: createLogger('reconciler-test', 'silent'),
-      prefix,
       intervalMs: 60_000,
       graceMs: 0,
       autoDisableAfterMs: 365 * 24 * 3_600_000,
@@ -142,12 +159,12 @@ describe('Reconciler after Redis lost its data', () => {
 
     // Redis is empty (no epoch): the delivery may be in flight in a worker that took its job before the loss.
     expect(await settling.runOnce()).toBe(0);
-    expect(await queue.queue.getJob(deliveryId)).toBeUndefined();
+    expect(await queue.getJob(deliveryId)).toBeUndefined();
     expect(Number(await redis.get(reconcilerEpochKey(prefix)))).toBeGreaterThan(Date.now() - 5_000);
 
     // Once every attempt of that time has ended (and been recorded), a delivery still due has truly lost its job.
     await redis.set(reconcilerEpochKey(prefix), String(Date.now() - 5_001));
     expect(await settling.runOnce()).toBeGreaterThanOrEqual(1);
-    expect(await queue.queue.getJob(deliveryId)).toBeDefined();
+    expect(await queue.getJob(deliveryId)).toBeDefined();
   });
 });
