@@ -1,4 +1,4 @@
-import { DeliveryQueue, createRedis, shardOf, type RedisClient } from '@hookline/queue';
+import { DeliveryQueue, createRedis, keySlot, shardOf, type RedisClient } from '@hookline/queue';
 import { verifyStandard } from '@hookline/signing';
 import { TEST_DATABASE_URL, TEST_SECRETS_KEY } from '../support/env';
 import { createTenant, structureChange, testDb } from '../support/fixtures';
@@ -6,6 +6,14 @@ import { Receiver, waitUntil } from '../support/receiver';
 import { RedisCluster } from './support/redis-cluster';
 import { ClusterStack } from './support/stack';
 import type { Db } from '@hookline/db';
+import { createServer } from 'node:net';
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 
 const SHARDS = 6;
 const PER_SHARD = 2;
@@ -97,11 +105,14 @@ describe('Redis Cluster: sharded queues through a primary failover', () => {
     await cluster?.stop();
     await receiver.stop();
     await db?.close();
+    // Nothing left listening: every node's client and bus port, the API's and the workers' are free again.
+    const ports = [...(cluster?.nodes.flatMap((n) => [n.port, n.busPort]) ?? []), ...(stack?.all().map((p) => p.port) ?? [])];
+    expect(await Promise.all(ports.map(portIsFree))).toEqual(ports.map(() => true));
   }, 60_000);
 
   /** Every delivery of these events, as PostgreSQL has it. */
   const deliveriesOf = async (eventIds: string[]) =>
-    (await db.pool.query<{ id: string; webhook_id: string; status: string }>(`SELECT id, webhook_id, status FROM deliveries WHERE event_id = ANY($1::uuid[])`, [eventIds])).rows;
+    (await db.pool.query<{ id: string; webhook_id: string; status: string; created_at: Date }>(`SELECT id, webhook_id, status, created_at FROM deliveries WHERE event_id = ANY($1::uuid[])`, [eventIds])).rows;
 
   it('delivers events to webhooks on every shard, each signed', async () => {
     const events = await Promise.all(Array.from({ length: 5 }, () => postEvent()));
@@ -120,4 +131,85 @@ describe('Redis Cluster: sharded queues through a primary failover', () => {
     const owners = new Set(await Promise.all(queue.prefixes.map(async (p) => cluster.ownerOf(Number(await cluster.command(cluster.nodes[0]!.port, 'CLUSTER', 'KEYSLOT', p))))));
     expect(owners.size).toBe(3);
   });
+
+  it('carries on through SIGKILL of the primary owning the busiest shard: 0 lost, duplicates only as resends of the same webhook-id', async () => {
+    const pids = stack.all().map((p) => p.child.pid);
+    const from = receiver.requests.length;
+    const events: string[] = [];
+    let posting = true;
+    const producing = (async () => {
+      while (posting) {
+        events.push(await postEvent());
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+    })();
+    await waitUntil(async () => events.length >= 15, 20_000, 'traffic to build up');
+
+    // The busiest shard right now, the primary that owns it, and every job in flight at that moment.
+    const depths = await queue.depths();
+    const busiest = depths.reduce((a, b) => (b.active + b.waiting > a.active + a.waiting ? b : a));
+    const victim = await cluster.ownerOf(keySlot(busiest.prefix));
+    const owners = await Promise.all(queue.prefixes.map((prefix) => cluster.ownerOf(keySlot(prefix))));
+    const victimShards = new Set(owners.flatMap((owner, shard) => (owner === victim ? [shard] : [])));
+    const inFlight = depths.reduce((n, d) => n + d.active, 0);
+    const killedAt = Date.now();
+    cluster.kill(victim);
+
+    // Readiness turns 503 while the dead primary's slots fail, and comes back by itself.
+    let apiNotReady = false;
+    const watching = (async () => {
+      for (let i = 0; i < 300 && posting; i++) {
+        if (!(await ready(stack.api!.readyUrl))) apiNotReady = true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const promotedAt = await waitUntil(async () => {
+      const owner = await cluster.ownerOf(keySlot(busiest.prefix)).catch(() => -1);
+      return owner !== -1 && owner !== victim && Date.now();
+    }, 30_000, 'a replica to be promoted');
+    await cluster.waitUntilHealthy();
+    // Deliveries of events posted after the failover, to the shards that lost their primary.
+    const postedAfter = events.length;
+    await waitUntil(async () => events.length >= postedAfter + 10, 20_000, 'more events after the failover');
+    posting = false;
+    await producing;
+    await watching;
+
+    await waitUntil(async () => (await deliveriesOf(events)).every((r) => r.status === 'succeeded'), 60_000, 'every delivery to succeed');
+    const rows = await deliveriesOf(events);
+    const known = new Map(rows.map((r) => [r.id, r.webhook_id]));
+    const createdAt = new Map(rows.map((r) => [r.id, r.created_at.getTime()]));
+    const received = receiver.requests.slice(from).filter((request) => known.has(String(request.headers['webhook-id'])));
+    for (const request of received) {
+      const secret = hooks.get(known.get(String(request.headers['webhook-id']))!)!.secret;
+      expect(() => verifyStandard({ secret, headers: request.headers as Record<string, string>, body: request.body })).not.toThrow();
+    }
+    // Nothing else arrived: no request under a webhook-id that is not one of these deliveries.
+    expect(receiver.requests.slice(from).filter((request) => !known.has(String(request.headers['webhook-id'])))).toEqual([]);
+    const distinct = new Set(received.map((request) => String(request.headers['webhook-id'])));
+    const lost = rows.filter((r) => !distinct.has(r.id)).length;
+    const duplicates = received.length - distinct.size;
+    // Recovered: the first delivery created after the kill, on a shard of the dead primary, arrives.
+    const onVictim = (request: (typeof received)[number]) => victimShards.has(hooks.get(known.get(String(request.headers['webhook-id']))!)!.shard);
+    const newSince = (request: (typeof received)[number]) => createdAt.get(String(request.headers['webhook-id']))! > killedAt;
+    const resumedAt = Math.min(...received.filter((request) => newSince(request) && onVictim(request)).map((request) => request.at));
+    const lastAt = Math.max(...received.map((request) => request.at));
+    const apiReady = await ready(stack.api!.readyUrl);
+    const workersReady = await Promise.all(stack.workers.map((w) => ready(w.readyUrl)));
+
+    process.stdout.write(
+      `failover: ${rows.length} deliveries of ${events.length} events, ${received.length} requests; lost ${lost}, duplicates ${duplicates} ` +
+        `(jobs in flight at the kill: ${inFlight}); primary :${victim} of shards ${[...victimShards].join(',')} killed; ` +
+        `replica promoted after ${promotedAt - killedAt} ms; the first delivery created after the kill on those shards arrived after ${resumedAt - killedAt} ms; ` +
+        `all ${rows.length} delivered ${lastAt - killedAt} ms after the kill; ` +
+        `API /readyz 503 during the failover: ${apiNotReady}\n`,
+    );
+    expect(lost).toBe(0);
+    expect(duplicates).toBeLessThanOrEqual(inFlight);
+    expect(Number.isFinite(resumedAt)).toBe(true);
+    // The same processes, never restarted, ready again by themselves.
+    expect(stack.all().map((p) => p.child.alive() && p.child.pid)).toEqual(pids);
+    expect(apiReady).toBe(true);
+    expect(workersReady).toEqual([true, true]);
+  }, 120_000);
 });
