@@ -4,7 +4,7 @@ import { createLogger } from '@hookline/telemetry';
 import { TEST_REDIS_URL } from '../../../test/support/env';
 import { createTenant, structureChange, testDb, testQueuePrefix } from '../../../test/support/fixtures';
 import { seedDocumentation, seedWebhook } from '../../../test/support/seed';
-import { Reconciler, reconcilerEpochKey } from './reconciler';
+import { Reconciler, reconcilerEpochKey, reconcilerLockKey } from './reconciler';
 
 describe('Reconciler (real PostgreSQL and Redis)', () => {
   let db: Db;
@@ -111,6 +111,75 @@ describe('Reconciler (real PostgreSQL and Redis)', () => {
     await reconciler(racing).runOnce();
     expect(raced).toBe(true);
     expect(await queue.getJob(delivery.deliveryId)).toBeUndefined();
+  });
+});
+
+describe('Reconciler passes: renewed lock, bounded time', () => {
+  let db: Db;
+  let redis: ReturnType<typeof createRedis>;
+  let queue: DeliveryQueue;
+  let organizationId: string;
+
+  beforeAll(async () => {
+    db = testDb();
+    redis = createRedis(TEST_REDIS_URL, 'worker');
+    queue = new DeliveryQueue(redis, { prefix: testQueuePrefix(), shards: 3 });
+    ({ organizationId } = await createTenant(db));
+  });
+
+  afterAll(async () => {
+    await queue.obliterate();
+    await queue.close();
+    await redis.quit();
+    await db.close();
+  });
+
+  /** Sees only these deliveries (other files share the database: the scan's id filter is set), each page read taking `slowMs`. */
+  const scoped = (ids: Set<string>, slowMs: number): Db => ({
+    ...db,
+    pool: {
+      query: async (sql: string, params?: unknown[]) => {
+        const scan = /FROM deliveries\s+WHERE status IN/.test(sql) && params?.length === 4;
+        const scopedParams = scan && params![3] === null ? [...params!.slice(0, 3), [...ids]] : params;
+        const answer = await db.pool.query(sql, scopedParams);
+        if (scan) await new Promise((resolve) => setTimeout(resolve, slowMs));
+        return answer;
+      },
+    } as unknown as Db['pool'],
+  });
+  const make = (database: Db, extra: Partial<ConstructorParameters<typeof Reconciler>[0]>) =>
+    new Reconciler({ db: database, redis, queue, logger: createLogger('reconciler-test', 'silent'), intervalMs: 60_000, graceMs: 0, autoDisableAfterMs: 365 * 24 * 3_600_000, onWebhooksDisabled: async () => undefined, ...extra });
+  const overdue = async (count: number) => {
+    const doc = await seedDocumentation(db, organizationId);
+    for (let i = 0; i < count; i++) await seedWebhook(db, doc, `http://127.0.0.1:9/hook/${i}`);
+    const result = await ingestEvent(db, { organizationId, documentation: doc, type: 'documentation.structure_change', diff: structureChange().diff }, new Date(Date.now() - 60_000));
+    if (result.kind !== 'created') throw new Error('expected a new event');
+    return result.deliveries;
+  };
+
+  it('keeps its lock through a pass longer than the lock’s lifetime', async () => {
+    const deliveries = await overdue(2);
+    const slow = make(scoped(new Set(deliveries.map((d) => d.deliveryId)), 500), { lockTtlMs: 300, pageSize: 1 });
+    const other = make(scoped(new Set(), 0), {});
+    const pass = slow.runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Past the 300 ms lifetime: still held, so a second worker's pass does nothing.
+    expect(await redis.get(reconcilerLockKey(queue.basePrefix))).not.toBeNull();
+    expect(await other.runOnce()).toBe(0);
+    expect(await pass).toBe(2);
+    expect(await redis.get(reconcilerLockKey(queue.basePrefix))).toBeNull();
+  });
+
+  it('stops a pass at its time bound, and the next pass resumes where it stopped', async () => {
+    const deliveries = await overdue(4);
+    const reconciler = make(scoped(new Set(deliveries.map((d) => d.deliveryId)), 150), { pageSize: 1, maxPassMs: 200 });
+    const first = await reconciler.runOnce();
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(first).toBeLessThan(4);
+    let total = first;
+    for (let i = 0; i < 6 && total < 4; i++) total += await reconciler.runOnce();
+    expect(total).toBe(4);
+    for (const d of deliveries) expect(await queue.getJob(d.deliveryId, d.webhookId)).toBeDefined();
   });
 });
 

@@ -6,7 +6,7 @@
  */
 export class RepeatedErrorLog {
   private suppressed = 0;
-  private lastAt = 0;
+  private lastAt = Number.NEGATIVE_INFINITY;
   private lastError: Error | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -27,7 +27,7 @@ export class RepeatedErrorLog {
     this.suppressed++;
     this.lastError = error;
     // The tail of a burst is reported when its interval ends, not when the next error comes.
-    this.timer ??= setTimeout(() => this.flush(), this.lastAt + this.intervalMs - now).unref();
+    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.lastAt + this.intervalMs - now)).unref();
   }
 
   flush(): void {
