@@ -56,7 +56,8 @@ describe('Redis Cluster: sharded queues through a primary failover', () => {
   const ready = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(3_000) }).catch(() => null))?.status === 200;
 
   beforeAll(async () => {
-    [cluster, db] = await Promise.all([RedisCluster.start(), Promise.resolve(testDb())]);
+    // 2 s: a failover within seconds, without a loaded machine failing a healthy primary over.
+    [cluster, db] = await Promise.all([RedisCluster.start({ nodeTimeoutMs: 2_000 }), Promise.resolve(testDb())]);
     await receiver.start();
     ({ apiKey } = await createTenant(db));
     stack = new ClusterStack({

@@ -19,3 +19,10 @@ export async function scheduledAttemptsMade(db: Db, deliveryIds: string[]): Prom
   );
   return new Map(rows.map((row) => [row.id, row.made]));
 }
+
+/** The status of each delivery, for the worker's last look before sending (one query for a batch of jobs). */
+export async function loadDeliveryStatuses(db: Db, deliveryIds: string[]): Promise<Map<string, string>> {
+  if (deliveryIds.length === 0) return new Map();
+  const { rows } = await db.pool.query<{ id: string; status: string }>(`SELECT id, status FROM deliveries WHERE id = ANY($1::uuid[])`, [deliveryIds]);
+  return new Map(rows.map((row) => [row.id, row.status]));
+}
