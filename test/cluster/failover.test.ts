@@ -128,6 +128,18 @@ describe('Redis Cluster: sharded queues through a primary failover', () => {
       expect(webhookId).toBeDefined();
       expect(() => verifyStandard({ secret: hooks.get(webhookId!)!.secret, headers: request.headers as Record<string, string>, body: request.body })).not.toThrow();
     }
+    // Test ping and redelivery go to the webhook's shard too; both arrive signed, the redelivery with the same webhook-id.
+    const [pinged] = [...hooks.keys()];
+    const ping = await call(`/v1/webhooks/${pinged}/test`, { method: 'POST' });
+    expect(ping.status).toBe(202);
+    const redelivered = rows[0]!;
+    expect((await call(`/v1/deliveries/${redelivered.id}/redeliver`, { method: 'POST' })).status).toBe(202);
+    await waitUntil(async () => receiver.requests.some((r) => r.headers['webhook-id'] === ping.body.deliveryId) && receiver.requests.filter((r) => r.headers['webhook-id'] === redelivered.id).length === 2, 15_000, 'the ping and the redelivery');
+    for (const [deliveryId, webhookId] of [[ping.body.deliveryId, pinged!], [redelivered.id, redelivered.webhook_id]]) {
+      for (const request of receiver.requests.filter((r) => r.headers['webhook-id'] === deliveryId)) {
+        expect(() => verifyStandard({ secret: hooks.get(webhookId)!.secret, headers: request.headers as Record<string, string>, body: request.body })).not.toThrow();
+      }
+    }
     // The shards spread over the primaries: with 6 shards on 3 primaries, every primary owns some.
     const owners = new Set(await Promise.all(queue.prefixes.map(async (p) => cluster.ownerOf(Number(await cluster.command(cluster.nodes[0]!.port, 'CLUSTER', 'KEYSLOT', p))))));
     expect(owners.size).toBe(3);

@@ -1,5 +1,5 @@
 import IORedis from 'ioredis';
-import { DeliveryQueue, createRedis, keySlot, shardPrefixes, type RedisClient } from '@hookline/queue';
+import { DeliveryQueue, announceWebhookChange, createRedis, keySlot, shardPrefixes, webhookChangesChannel, type RedisClient } from '@hookline/queue';
 import { RedisCluster } from './support/redis-cluster';
 
 /** Where the shards' hash tags land on a real 3-primary cluster, and what a wrongly configured client sees. */
@@ -55,6 +55,25 @@ describe('shard hash tags on a real Redis Cluster', () => {
     } finally {
       await queue.close();
       redis.disconnect();
+    }
+  });
+
+  it('carries webhook-changed announcements from any node to subscribers on the cluster', async () => {
+    const subscriber = createRedis({ clusterNodes: cluster.seedNodes }, 'worker');
+    const publisher = createRedis({ clusterNodes: cluster.seedNodes }, 'producer');
+    try {
+      const heard: string[] = [];
+      subscriber.on('message', (_channel: string, id: string) => heard.push(id));
+      await subscriber.subscribe(webhookChangesChannel('{hookline}'));
+      await new Promise((resolve) => (publisher.status === 'ready' ? resolve(null) : publisher.once('ready', resolve)));
+      const ids = [crypto.randomUUID(), crypto.randomUUID()];
+      for (const id of ids) await announceWebhookChange(publisher, id, '{hookline}');
+      const deadline = Date.now() + 5_000;
+      while (heard.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(heard).toEqual(ids);
+    } finally {
+      subscriber.disconnect();
+      publisher.disconnect();
     }
   });
 
