@@ -2,8 +2,8 @@
  * `npm run start:cluster`: Hookline against a Redis Cluster in one command,
  * on one machine — starts a 6-node cluster on loopback from the installed
  * redis-server (3 primaries, 3 replicas, kernel-chosen ports), then `npm start`
- * with REDIS_CLUSTER_NODES and QUEUE_SHARDS (default 6). Ctrl-C stops
- * Hookline, then the cluster. For a real deployment, point
+ * with REDIS_CLUSTER_NODES and QUEUE_SHARDS (default 6). Ctrl-C (or SIGTERM
+ * to this process) stops Hookline, then the cluster. For a real deployment, point
  * REDIS_CLUSTER_NODES at your cluster's nodes instead (docs/scaling.md).
  */
 import { spawn } from 'node:child_process';

@@ -143,13 +143,15 @@ export class Reconciler {
     const settleMs = this.options.settleMs ?? 0;
     const now = Date.now();
     const settled = new Set<number>();
+    const fresh: number[] = [];
     for (const [shard, prefix] of queue.prefixes.entries()) {
       const key = reconcilerEpochKey(prefix);
-      if ((await redis.set(key, String(now), 'NX')) === 'OK' && settleMs > 0) {
-        logger.info('Redis holds no reconciler epoch (new, restarted or flushed): re-enqueueing waits for attempts in flight', { settleMs, shard });
-      }
+      if ((await redis.set(key, String(now), 'NX')) === 'OK') fresh.push(shard);
       const since = Number(await redis.get(key));
       if (!Number.isFinite(since) || now - since >= settleMs) settled.add(shard);
+    }
+    if (fresh.length > 0 && settleMs > 0) {
+      logger.info('Redis holds no reconciler epoch (new, restarted or flushed): re-enqueueing waits for attempts in flight', { settleMs, shards: fresh });
     }
     return settled;
   }
