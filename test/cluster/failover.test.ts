@@ -170,9 +170,12 @@ describe('Redis Cluster: sharded queues through a primary failover', () => {
 
     // Readiness turns 503 while the dead primary's slots fail, and comes back by itself.
     let apiNotReady = false;
+    let workerNotReady = false;
     const watching = (async () => {
       for (let i = 0; i < 300 && posting; i++) {
-        if (!(await ready(stack.api!.readyUrl))) apiNotReady = true;
+        const [api, ...workers] = await Promise.all([ready(stack.api!.readyUrl), ...stack.workers.map((w) => ready(w.readyUrl))]);
+        if (!api) apiNotReady = true;
+        if (workers.some((ok) => !ok)) workerNotReady = true;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
@@ -216,13 +219,14 @@ describe('Redis Cluster: sharded queues through a primary failover', () => {
         `(jobs in flight at the kill: ${inFlight}); primary :${victim} of shards ${[...victimShards].join(',')} killed; ` +
         `replica promoted after ${promotedAt - killedAt} ms; the first delivery created after the kill on those shards arrived after ${resumedAt - killedAt} ms; ` +
         `all ${rows.length} delivered ${lastAt - killedAt} ms after the kill; ` +
-        `API /readyz 503 during the failover: ${apiNotReady}\n`,
+        `/readyz 503 during the failover: API ${apiNotReady}, a worker ${workerNotReady}\n`,
     );
     expect(lost).toBe(0);
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     expect(Number.isFinite(resumedAt)).toBe(true);
     // The same processes, never restarted, ready again by themselves.
     expect(stack.all().map((p) => p.child.alive() && p.child.pid)).toEqual(pids);
+    expect([apiNotReady, workerNotReady]).toEqual([true, true]);
     expect(apiReady).toBe(true);
     expect(workersReady).toEqual([true, true]);
   }, 120_000);
