@@ -12,6 +12,25 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+describe('queue depth per shard in /metrics', () => {
+  it('counts the jobs waiting in each shard', async () => {
+    const sharded = await startTestApi({ queue: (prefix) => new DeliveryQueue(api.redis, { prefix, shards: 3 }) });
+    try {
+      const jobs = Array.from({ length: 9 }, () => ({ deliveryId: crypto.randomUUID(), webhookId: crypto.randomUUID(), eventId: crypto.randomUUID() }));
+      const producer = new DeliveryQueue(api.redis, { prefix: sharded.prefix, shards: 3 });
+      await producer.enqueue(jobs);
+      const text = String((await sharded.call('/metrics')).body);
+      const waiting = [0, 1, 2].map((shard) => Number(new RegExp(`hookline_queue_jobs\\{shard="${shard}",state="waiting"\\} (\\d+)`).exec(text)?.[1]));
+      expect(waiting.reduce((a, b) => a + b, 0)).toBe(9);
+      expect(waiting).toEqual([0, 1, 2].map((shard) => jobs.filter((j) => producer.shardOf(j.webhookId) === shard).length));
+      await producer.obliterate();
+      await producer.close();
+    } finally {
+      await sharded.close();
+    }
+  });
+});
+
 describe('health', () => {
   it('/healthz answers 200 without a key', async () => {
     const answer = await api.call('/healthz');

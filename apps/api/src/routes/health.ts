@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { HttpProblem } from '../problem';
 import { sendProblem } from '../middleware/errors';
+import { registerQueueDepth } from '../queue-metrics';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -25,6 +26,7 @@ async function check(probe: () => Promise<unknown>): Promise<'ok' | string> {
 /** Unauthenticated: orchestrators and Prometheus call these. */
 export function healthRoutes({ db, queue, metrics, lifecycle }: AppContext): Router {
   const router = Router();
+  registerQueueDepth(metrics.registry, queue);
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
