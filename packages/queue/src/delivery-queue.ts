@@ -59,14 +59,22 @@ export class DeliveryQueue {
     return this.queues[this.shardOf(webhookId)]!;
   }
 
+  private groupByShard<T extends { webhookId: string }>(items: T[]): Map<number, T[]> {
+    const byShard = new Map<number, T[]>();
+    for (const item of items) {
+      const shard = this.shardOf(item.webhookId);
+      const group = byShard.get(shard);
+      if (group) group.push(item);
+      else byShard.set(shard, [item]);
+    }
+    return byShard;
+  }
+
   /** One addBulk per shard touched, in parallel: each is one round trip to the primary owning that shard. */
   async enqueue(jobs: DeliveryJob[]): Promise<void> {
-    const byShard = new Map<number, DeliveryJob[]>();
-    for (const job of jobs) {
-      const data = schema.parse({ deliveryId: job.deliveryId, webhookId: job.webhookId, eventId: job.eventId, priorAttempts: job.priorAttempts || undefined });
-      const shard = this.shardOf(data.webhookId);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), data]);
-    }
+    const byShard = this.groupByShard(
+      jobs.map((job) => schema.parse({ deliveryId: job.deliveryId, webhookId: job.webhookId, eventId: job.eventId, priorAttempts: job.priorAttempts || undefined })),
+    );
     await Promise.all(
       [...byShard].map(([shard, group]) => this.queues[shard]!.addBulk(group.map((data) => ({ name: 'deliver', data, opts: { jobId: data.deliveryId } })))),
     );
@@ -89,11 +97,7 @@ export class DeliveryQueue {
    * so each pipeline goes to one node). Throws if any answer is an error.
    */
   async withoutJob(deliveries: DeliveryRef[]): Promise<DeliveryRef[]> {
-    const byShard = new Map<number, DeliveryRef[]>();
-    for (const d of deliveries) {
-      const shard = this.shardOf(d.webhookId);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), d]);
-    }
+    const byShard = this.groupByShard(deliveries);
     const missing = await Promise.all(
       [...byShard].map(async ([shard, group]) => {
         const pipeline = this.connection.pipeline();
