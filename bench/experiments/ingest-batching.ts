@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   await setup.close();
   const db = createDb(BENCH_DATABASE_URL, { max: 20 });
   const redis = new IORedis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new DeliveryQueue(redis, { prefix: PREFIX, maxAttempts: 4 });
+  const queue = new DeliveryQueue(redis, { prefix: PREFIX });
   try {
     const organizationId = await ensureOrganization(db, 'default');
     const doc = await db.prisma.documentation.create({ data: { id: uuidv7(), organizationId, slug: 'batching', name: 'Ingest experiment' } });

@@ -258,7 +258,7 @@ export async function runCeiling(ctx: BenchContext, name: string, workers: numbe
   await resetQueues(ctx.redis, [CEILING_PREFIX]);
   const load1AtStart = round(loadavg()[0]!, 2);
   progress.log(`${name}: adding ${jobs} no-op jobs, then draining them with ${workers} worker process(es) at concurrency ${WORKER_CONCURRENCY}`);
-  const producer = new DeliveryQueue(ctx.redis, { prefix: CEILING_PREFIX, maxAttempts: 4 });
+  const producer = new DeliveryQueue(ctx.redis, { prefix: CEILING_PREFIX });
   const { randomUUID } = await import('node:crypto');
   for (let start = 0; start < jobs; start += 1_000) {
     const count = Math.min(1_000, jobs - start);
@@ -344,7 +344,7 @@ export async function runDue(
   progress.log(`${name}: writing ${jobs} due deliveries and enqueueing them, then starting one ${impl} worker`);
   const due = await insertDueDeliveries(ctx.db, tenant, jobs);
   if (impl === 'hookline') {
-    const queue = new DeliveryQueue(ctx.redis, { prefix, maxAttempts: 4 });
+    const queue = new DeliveryQueue(ctx.redis, { prefix });
     for (let start = 0; start < due.length; start += 1_000) await queue.enqueue(due.slice(start, start + 1_000));
     await queue.close();
   } else {

@@ -56,7 +56,7 @@ export async function startInProcessStack(respond?: Responder): Promise<InProces
   const prefix = testQueuePrefix();
   const secretBox = testSecretBox();
   const redis = createRedis(TEST_REDIS_URL, 'producer');
-  const queue = new DeliveryQueue(redis, { prefix, maxAttempts: IN_PROCESS_RETRY_SCHEDULE.length + 1 });
+  const queue = new DeliveryQueue(redis, { prefix });
   const app = createApp({ config: { queuePrefix: prefix, dashboardDir: DASHBOARD_DIST }, db, queue, redis, secretBox, logger: silentLogger });
 
   const server: Server = await new Promise((resolve) => {
@@ -91,7 +91,7 @@ export async function startInProcessStack(respond?: Responder): Promise<InProces
       await closed;
       await worker.close();
       await receiver.stop();
-      await queue.queue.obliterate({ force: true });
+      await queue.obliterate();
       await queue.close();
       await redis.quit();
       await db.close();

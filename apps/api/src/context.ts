@@ -1,6 +1,5 @@
 import type { Db, SecretBox } from '@hookline/db';
-import type { DeliveryQueue } from '@hookline/queue';
-import type { Redis } from 'ioredis';
+import type { DeliveryQueue, RedisClient } from '@hookline/queue';
 import type { Logger } from './logger';
 import type { ApiMetrics } from './metrics';
 
@@ -26,7 +25,7 @@ export interface AppDeps {
   db: Db;
   queue: DeliveryQueue;
   /** For announcements and readiness; may be the same client the queue uses. */
-  redis: Redis;
+  redis: RedisClient;
   secretBox: SecretBox;
   logger: Logger;
   metrics?: ApiMetrics;

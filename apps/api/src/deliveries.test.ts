@@ -116,20 +116,21 @@ describe('POST /v1/deliveries/{id}/redeliver', () => {
     const answer = await api.call(`/v1/deliveries/${delivery.id}/redeliver`, { method: 'POST', key });
     expect(answer.status).toBe(202);
     expect(answer.body).toEqual({ deliveryId: delivery.id });
-    const jobs = await api.queue.queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    const jobs = await api.queue.getJobs(['waiting', 'delayed', 'prioritized']);
     const manual = jobs.filter((job) => job.data.deliveryId === delivery.id && job.data.manual === true);
     expect(manual).toHaveLength(1);
     expect(manual[0]!.id).toMatch(new RegExp(`^${delivery.id}\\.manual\\.`));
     expect(manual[0]!.data).toEqual({ deliveryId: delivery.id, webhookId: delivery.webhookId, eventId, manual: true });
   });
 
-  it('answers 409 when the webhook is disabled', async () => {
+  it('redelivers to a disabled webhook, as the worker does: that is how an endpoint is checked before enabling it again', async () => {
     const { documentation, webhooks } = await seedDocumentation(api, key);
     const [eventId] = await postEvents(documentation.id, 1);
     const delivery = await api.db.prisma.delivery.findFirstOrThrow({ where: { eventId } });
     await api.call(`/v1/webhooks/${webhooks[0]!.id}`, { method: 'PATCH', key, body: { enabled: false } });
     const answer = await api.call(`/v1/deliveries/${delivery.id}/redeliver`, { method: 'POST', key });
-    expect(answer.status).toBe(409);
-    expect(answer.body.detail).toMatch(/disabled/);
+    expect(answer.status).toBe(202);
+    const jobs = await api.queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(jobs.filter((job) => job.data.deliveryId === delivery.id && job.data.manual === true)).toHaveLength(1);
   });
 });

@@ -18,7 +18,6 @@ describe('loadApiConfig', () => {
       nodeEnv: 'development',
       bootstrapApiKey: undefined,
       secretsKey: KEY,
-      maxAttempts: 10,
       queuePrefix: QUEUE_PREFIX,
     });
   });
@@ -27,8 +26,15 @@ describe('loadApiConfig', () => {
     expect(loadApiConfig({ SECRETS_KEY: KEY, QUEUE_PREFIX: '{bench-1}' }).queuePrefix).toBe('{bench-1}');
   });
 
-  it('derives the number of attempts from DELIVERY_RETRY_SCHEDULE, decimals allowed', () => {
-    expect(loadApiConfig({ SECRETS_KEY: KEY, DELIVERY_RETRY_SCHEDULE: '0.2,0.4' }).maxAttempts).toBe(3);
+  it('reads the cluster seed nodes and the number of shards', () => {
+    const config = loadApiConfig({ SECRETS_KEY: KEY, REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2:7001,[::1]:7002', QUEUE_SHARDS: '6' });
+    expect(config.redisClusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(config.queueShards).toBe(6);
+    expect(loadApiConfig({ SECRETS_KEY: KEY })).toMatchObject({ redisClusterNodes: undefined, queueShards: 1 });
   });
 
   it.each([
@@ -36,10 +42,12 @@ describe('loadApiConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ SECRETS_KEY: 'short' }, 'SECRETS_KEY'],
-    [{ DELIVERY_RETRY_SCHEDULE: '5,soon' }, 'DELIVERY_RETRY_SCHEDULE'],
+    [{ QUEUE_SHARDS: 'many' }, 'QUEUE_SHARDS'],
     [{ BOOTSTRAP_API_KEY: 'letmein' }, 'BOOTSTRAP_API_KEY'],
     [{ NODE_ENV: 'production' }, 'SECRETS_KEY'],
     [{ QUEUE_PREFIX: 'no-braces' }, 'QUEUE_PREFIX'],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1:7000,localhost' }, 'REDIS_CLUSTER_NODES'],
+    [{ QUEUE_SHARDS: '0' }, 'QUEUE_SHARDS'],
   ])('names the variable in error for %j', (env, variable) => {
     let error: unknown;
     try {

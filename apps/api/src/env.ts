@@ -12,9 +12,10 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel,
   BOOTSTRAP_API_KEY: env.bootstrapApiKey,
   SECRETS_KEY: env.secretsKey,
-  DELIVERY_RETRY_SCHEDULE: env.retrySchedule,
-  // The same rule as the worker's: both sides must name the same queue.
+  // The same rules as the worker's: both sides must name the same queues.
   QUEUE_PREFIX: env.queuePrefix,
+  REDIS_CLUSTER_NODES: env.redisClusterNodes,
+  QUEUE_SHARDS: env.queueShards,
 });
 
 export interface ApiConfig extends AppConfig {
@@ -26,8 +27,9 @@ export interface ApiConfig extends AppConfig {
   bootstrapApiKey: string | undefined;
   /** 32 bytes, base64: given, or in development the local key (see loadSecretsKey). */
   secretsKey: string;
-  /** Total attempts of a delivery: the retry schedule's length + 1. */
-  maxAttempts: number;
+  /** REDIS_CLUSTER_NODES: when set, every Redis use goes through the cluster client and redisUrl is unused. */
+  redisClusterNodes: Array<{ host: string; port: number }> | undefined;
+  queueShards: number;
 }
 
 /** Throws EnvError naming the first bad variable; main() turns it into one line and exit 78. */
@@ -41,7 +43,8 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     logLevel: parsed.LOG_LEVEL,
     bootstrapApiKey: parsed.BOOTSTRAP_API_KEY,
     secretsKey: loadSecretsKey({ value: parsed.SECRETS_KEY, nodeEnv: parsed.NODE_ENV, file: options.secretsKeyFile, warn: options.warn }),
-    maxAttempts: parsed.DELIVERY_RETRY_SCHEDULE.length + 1,
+    redisClusterNodes: parsed.REDIS_CLUSTER_NODES,
+    queueShards: parsed.QUEUE_SHARDS,
     queuePrefix: parsed.QUEUE_PREFIX,
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   };

@@ -27,7 +27,7 @@ describe('POST /v1/documentations/{idOrSlug}/events', () => {
     expect(rows.every((r) => r.status === 'pending' && r.nextAttemptAt !== null)).toBe(true);
 
     for (const row of rows) {
-      const job = await api.queue.queue.getJob(row.id);
+      const job = await api.queue.getJob(row.id);
       expect(job?.id).toBe(row.id);
       expect(job?.data).toEqual({ deliveryId: row.id, webhookId: row.webhookId, eventId: answer.body.id });
       expect(JSON.stringify(job?.data)).not.toMatch(/whsec_|Payments API|refund/);
@@ -119,8 +119,8 @@ describe('outbox: Redis unreachable', () => {
     const broken = await startTestApi({
       queue: (prefix) => {
         const dead = unreachableRedis();
-        const queue = new DeliveryQueue(dead, { prefix, maxAttempts: 3 });
-        queue.queue.on('error', () => undefined);
+        const queue = new DeliveryQueue(dead, { prefix });
+        queue.onError(() => undefined);
         const close = queue.close.bind(queue);
         queue.close = async () => {
           await close();
@@ -140,7 +140,7 @@ describe('outbox: Redis unreachable', () => {
       expect(rows).toHaveLength(2);
       expect(rows.every((r) => r.status === 'pending' && r.nextAttemptAt !== null && r.attempts === 0)).toBe(true);
       // Nothing reached the (working) Redis under this prefix.
-      expect(await broken.queue.queue.getJob(rows[0]!.id)).toBeUndefined();
+      expect(await broken.queue.getJob(rows[0]!.id)).toBeUndefined();
       expect(broken.logs.some((line) => line.includes('"level":"warn"') && line.includes(rows[0]!.id))).toBe(true);
     } finally {
       await broken.close();
@@ -173,7 +173,7 @@ describe('POST /v1/webhooks/{id}/test', () => {
     expect(event.type).toBe('ping');
     expect(event.deliveries.map((d) => d.webhookId)).toEqual([webhooks[0]!.id]);
     expect(JSON.parse(event.body).diff.title).toBe('Test webhook from Hookline');
-    expect((await api.queue.queue.getJob(answer.body.deliveryId))?.data.webhookId).toBe(webhooks[0]!.id);
+    expect((await api.queue.getJob(answer.body.deliveryId))?.data.webhookId).toBe(webhooks[0]!.id);
   });
 
   it('works for a disabled webhook too', async () => {
@@ -183,6 +183,6 @@ describe('POST /v1/webhooks/{id}/test', () => {
     expect(answer.status).toBe(202);
     const delivery = await api.db.prisma.delivery.findUniqueOrThrow({ where: { id: answer.body.deliveryId } });
     expect(delivery).toMatchObject({ webhookId: webhooks[0]!.id, status: 'pending' });
-    expect(await api.queue.queue.getJob(answer.body.deliveryId)).toBeDefined();
+    expect(await api.queue.getJob(answer.body.deliveryId)).toBeDefined();
   });
 });

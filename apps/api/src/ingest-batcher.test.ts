@@ -28,7 +28,7 @@ describe('ingest of concurrent events (batched)', () => {
       expect(event.body.payload.diff.title).toBe(`change ${i}`);
       expect(event.body.deliveries).toHaveLength(answer.body.deliveries);
       for (const delivery of event.body.deliveries) {
-        expect((await api.queue.queue.getJob(delivery.id))?.data).toMatchObject({ deliveryId: delivery.id, eventId: answer.body.id });
+        expect((await api.queue.getJob(delivery.id))?.data).toMatchObject({ deliveryId: delivery.id, eventId: answer.body.id });
       }
     }
     // Fewer INSERT statements than events: requests that arrived together shared one.

@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import { exitOnEnvError } from '@hookline/config';
 import { SecretBox, createDb, ensureOrganization, storeApiKey } from '@hookline/db';
-import { DeliveryQueue, createRedis } from '@hookline/queue';
+import { DeliveryQueue, RepeatedErrorLog, createRedis, type RedisClient } from '@hookline/queue';
 import { manageLifecycle } from '@hookline/telemetry';
-import type { Redis } from 'ioredis';
 import { createApp } from './app';
 import { loadApiConfig, type ApiConfig } from './env';
 import { createLogger, type Logger } from './logger';
@@ -20,8 +19,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl, { max: 20 });
-  const redis = createRedis(config.redisUrl, 'producer');
-  const queue = new DeliveryQueue(redis, { prefix: config.queuePrefix, maxAttempts: config.maxAttempts });
+  const redis = createRedis(config.redisClusterNodes ? { clusterNodes: config.redisClusterNodes } : config.redisUrl, 'producer');
+  const queue = new DeliveryQueue(redis, { prefix: config.queuePrefix, shards: config.queueShards });
   watchRedis(redis, queue, logger);
   const secretBox = new SecretBox(config.secretsKey);
 
@@ -60,23 +59,16 @@ async function main(): Promise<void> {
 
 /**
  * ioredis reconnects by itself, and without listeners an outage would crash
- * the process. One line when Redis goes away and one when it is back, rather
- * than one per reconnection attempt (the queue reports the same errors).
+ * the process. Errors are logged once per interval with a count, rather than
+ * once per reconnection attempt or failed command (the queue reports the same
+ * errors); /readyz says whether Redis answers right now.
  */
-function watchRedis(redis: Redis, queue: DeliveryQueue, logger: Logger): void {
-  let down = false;
-  const lost = (error: Error) => {
-    if (down) return;
-    down = true;
-    logger.warn('redis unreachable; events are still accepted and the reconciler enqueues them', { err: error });
-  };
+function watchRedis(redis: RedisClient, queue: DeliveryQueue, logger: Logger): void {
+  const errors = new RepeatedErrorLog((message, fields) => logger.warn(message, fields), 'redis error; events are still accepted and the reconciler enqueues them');
+  const lost = (error: Error) => errors.record(error);
   redis.on('error', lost);
-  queue.queue.on('error', lost);
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    logger.info('redis reachable again');
-  });
+  queue.onError(lost);
+  redis.on('ready', () => errors.flush());
 }
 
 main().catch((error: unknown) => {

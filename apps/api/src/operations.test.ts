@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DeliveryQueue } from '@hookline/queue';
 import { structureChange } from '../../../test/support/fixtures';
 import { seedDocumentation, startTestApi, unreachableRedis, type TestApi } from './testing/harness';
 
@@ -10,6 +11,25 @@ beforeAll(async () => {
   api = await startTestApi();
 });
 afterAll(() => api.close());
+
+describe('queue depth per shard in /metrics', () => {
+  it('counts the jobs waiting in each shard', async () => {
+    const sharded = await startTestApi({ queue: (prefix) => new DeliveryQueue(api.redis, { prefix, shards: 3 }) });
+    try {
+      const jobs = Array.from({ length: 9 }, () => ({ deliveryId: crypto.randomUUID(), webhookId: crypto.randomUUID(), eventId: crypto.randomUUID() }));
+      const producer = new DeliveryQueue(api.redis, { prefix: sharded.prefix, shards: 3 });
+      await producer.enqueue(jobs);
+      const text = String((await sharded.call('/metrics')).body);
+      const waiting = [0, 1, 2].map((shard) => Number(new RegExp(`hookline_queue_jobs\\{shard="${shard}",state="waiting"\\} (\\d+)`).exec(text)?.[1]));
+      expect(waiting.reduce((a, b) => a + b, 0)).toBe(9);
+      expect(waiting).toEqual([0, 1, 2].map((shard) => jobs.filter((j) => producer.shardOf(j.webhookId) === shard).length));
+      await producer.obliterate();
+      await producer.close();
+    } finally {
+      await sharded.close();
+    }
+  });
+});
 
 describe('health', () => {
   it('/healthz answers 200 without a key', async () => {
@@ -25,7 +45,15 @@ describe('health', () => {
   });
 
   it('/readyz answers 503 naming Redis when it is unreachable', async () => {
-    const broken = await startTestApi({ appRedis: unreachableRedis });
+    // Readiness asks the queue's own connection, in the slot of every shard.
+    const dead = unreachableRedis();
+    const broken = await startTestApi({
+      queue: (prefix) => {
+        const queue = new DeliveryQueue(dead, { prefix, shards: 3 });
+        queue.onError(() => undefined);
+        return queue;
+      },
+    });
     try {
       const answer = await broken.call('/readyz');
       expect(answer.status).toBe(503);
@@ -34,6 +62,7 @@ describe('health', () => {
       expect(answer.body.detail).not.toMatch(/PostgreSQL/);
     } finally {
       await broken.close();
+      dead.disconnect();
     }
   });
 

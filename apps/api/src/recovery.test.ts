@@ -51,7 +51,7 @@ describe('POST /v1/webhooks/{id}/recover', () => {
     ]);
     // Reopened deliveries keep their id, so receivers dedupe on the same webhook-id.
     for (const delivery of deliveries) {
-      const job = await api.queue.queue.getJob(delivery.id);
+      const job = await api.queue.getJob(delivery.id);
       expect(job?.data).toMatchObject({ deliveryId: delivery.id, webhookId, eventId: delivery.eventId });
     }
     // Nothing left to recover.

@@ -150,7 +150,7 @@ describe('webhooks', () => {
     const deliveries = await api.db.prisma.delivery.findMany({ where: { eventId: event.body.id } });
     const mine = deliveries.find((d) => d.webhookId === gone.id)!;
     const other = deliveries.find((d) => d.webhookId === kept.id)!;
-    expect(await api.queue.queue.getJob(mine.id)).toBeDefined();
+    expect(await api.queue.getJob(mine.id)).toBeDefined();
 
     const deleted = await api.call(`/v1/webhooks/${gone.id}`, { method: 'DELETE', key });
     expect(deleted.status).toBe(204);
@@ -159,10 +159,10 @@ describe('webhooks', () => {
     const after = await api.db.prisma.delivery.findUniqueOrThrow({ where: { id: mine.id } });
     expect(after.status).toBe('cancelled');
     expect(after.nextAttemptAt).toBeNull();
-    expect(await api.queue.queue.getJob(mine.id)).toBeUndefined();
+    expect(await api.queue.getJob(mine.id)).toBeUndefined();
     // The other webhook's delivery is untouched.
     expect((await api.db.prisma.delivery.findUniqueOrThrow({ where: { id: other.id } })).status).toBe('pending');
-    expect(await api.queue.queue.getJob(other.id)).toBeDefined();
+    expect(await api.queue.getJob(other.id)).toBeDefined();
 
     const row = await api.db.prisma.webhook.findUniqueOrThrow({ where: { id: gone.id } });
     expect(row.deletedAt).not.toBeNull();

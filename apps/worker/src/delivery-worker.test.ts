@@ -53,13 +53,13 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
     prefix = testQueuePrefix();
     ({ organizationId } = await createTenant(db));
     producerRedis = createRedis(TEST_REDIS_URL, 'worker');
-    producer = new DeliveryQueue(producerRedis, { prefix, maxAttempts: SCHEDULE.length + 1 });
+    producer = new DeliveryQueue(producerRedis, { prefix });
     worker = await startWorker();
   });
 
   afterAll(async () => {
     await worker.close();
-    await producer.queue.obliterate({ force: true });
+    await producer.obliterate();
     await producer.close();
     await producerRedis.quit();
     await Promise.all(receivers.map((r) => r.stop()));
@@ -186,7 +186,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
 
   it('refuses a private target unless allowed, and records why', async () => {
     const strict = await startWorker({ allowedCidrs: [], prefix: testQueuePrefix() });
-    const strictProducer = new DeliveryQueue(producerRedis, { prefix: (strict as unknown as { options: { prefix: string } }).options.prefix, maxAttempts: 3 });
+    const strictProducer = new DeliveryQueue(producerRedis, { prefix: (strict as unknown as { options: { prefix: string } }).options.prefix });
     try {
       const doc = await seedDocumentation(db, organizationId);
       const r = await receiver();
@@ -203,7 +203,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
       expect(r.requests).toHaveLength(0);
     } finally {
       await strict.close();
-      await strictProducer.queue.obliterate({ force: true });
+      await strictProducer.obliterate();
       await strictProducer.close();
     }
   });
@@ -259,7 +259,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
   it('keeps a hanging endpoint from delaying a healthy one (300 deliveries each)', async () => {
     const own = await startWorker({ prefix: testQueuePrefix(), timeoutMs: 1_500 });
     const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;
-    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix, maxAttempts: 3 });
+    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix });
     try {
       const hanging = await receiver(() => undefined);
       const healthy = await receiver();
@@ -296,7 +296,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
       expect(hanging.requests.length).toBeLessThanOrEqual(20);
     } finally {
       await own.close();
-      await ownProducer.queue.obliterate({ force: true });
+      await ownProducer.obliterate();
       await ownProducer.close();
     }
   }, 90_000);
@@ -320,7 +320,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
     };
     const own = await startWorker({ db: flaky, prefix: testQueuePrefix() });
     const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;
-    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix, maxAttempts: SCHEDULE.length + 1 });
+    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix });
     try {
       const doc = await seedDocumentation(db, organizationId);
       const r = await receiver(statusSequence(500));
@@ -338,7 +338,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
       expect(r.requests).toHaveLength(SCHEDULE.length + 1);
     } finally {
       await own.close();
-      await ownProducer.queue.obliterate({ force: true });
+      await ownProducer.obliterate();
       await ownProducer.close();
     }
   }, 30_000);
@@ -346,7 +346,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
   it('finishes an in-flight attempt and writes its record when closed', async () => {
     const own = await startWorker({ prefix: testQueuePrefix() });
     const ownPrefix = (own as unknown as { options: { prefix: string } }).options.prefix;
-    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix, maxAttempts: 3 });
+    const ownProducer = new DeliveryQueue(producerRedis, { prefix: ownPrefix });
     const doc = await seedDocumentation(db, organizationId);
     const r = await receiver((_req, res) => setTimeout(() => res.writeHead(200).end('slow ok'), 500));
     await seedWebhook(db, doc, r.url());
@@ -358,7 +358,7 @@ describe('delivery worker (real PostgreSQL, Redis and HTTP receiver)', () => {
     const delivery = await deliveryOf(result.deliveries[0]!.deliveryId);
     expect(delivery.status).toBe('succeeded');
     expect(delivery.attemptLog[0]!.responseBody).toBe('slow ok');
-    await ownProducer.queue.obliterate({ force: true });
+    await ownProducer.obliterate();
     await ownProducer.close();
   });
 });

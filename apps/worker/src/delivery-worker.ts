@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { cancelDeliveries, disableWebhook, recordAttempts, type Db, type SecretBox } from '@hookline/db';
-import { DELIVERIES_QUEUE, DeliveryQueue, announceWebhookChange, webhookChangesChannel, type JobData } from '@hookline/queue';
+import { DeliveryQueue, DeliveryWorkers, RepeatedErrorLog, announceWebhookChange, webhookChangesChannel, type RedisClient } from '@hookline/queue';
 import type { Logger } from '@hookline/telemetry';
 import { DeliverySources } from './cache/delivery-sources';
 import { AddressPolicy, type CidrRange } from './delivery/address-policy';
@@ -17,10 +15,14 @@ import { Reconciler } from './reconciler';
 export interface DeliveryWorkerOptions {
   db: Db;
   secretBox: SecretBox;
-  /** Makes a Redis connection; the worker needs three (BullMQ's blocking one, a producer, a subscriber). */
-  createRedis: () => Redis;
+  /** Makes a Redis (or Redis Cluster) connection; the worker needs a producer, a subscriber, and one for BullMQ (which adds a blocking one per shard). */
+  createRedis: () => RedisClient;
   logger: Logger;
   prefix: string;
+  /** QUEUE_SHARDS; default 1. */
+  shards?: number;
+  /** WORKER_SHARDS: the shards this process consumes; default all. */
+  consumeShards?: number[];
   retrySchedule: number[];
   timeoutMs: number;
   allowedCidrs: CidrRange[];
@@ -44,15 +46,17 @@ export class DeliveryWorker {
   readonly writer: AttemptWriter;
   readonly queue: DeliveryQueue;
   readonly sources: DeliverySources;
-  private worker: Worker<JobData<'deliver'>> | null = null;
+  private worker: DeliveryWorkers | null = null;
   private readonly processor: ReturnType<typeof createDeliveryProcessor>;
   private readonly http: HttpClient;
   private readonly reconciler: Reconciler;
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
+  private readonly redisErrors: RepeatedErrorLog;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     const { db, logger } = options;
+    this.redisErrors = new RepeatedErrorLog((message, fields) => logger.warn(message, fields), 'redis error');
     this.writer = new AttemptWriter({
       write: (records) => recordAttempts(db, records),
       onWriteError: (error, pending) => logger.warn('attempt records not written yet; retrying', { err: error, pending }),
@@ -61,13 +65,12 @@ export class DeliveryWorker {
     this.http = new HttpClient({ policy: new AddressPolicy(options.allowedCidrs), timeoutMs: options.timeoutMs });
     const producer = this.connection();
     const schedule = new RetrySchedule(options.retrySchedule);
-    this.queue = new DeliveryQueue(producer, { prefix: options.prefix, maxAttempts: schedule.maxAttempts });
+    this.queue = new DeliveryQueue(producer, { prefix: options.prefix, shards: options.shards });
     this.reconciler = new Reconciler({
       db,
       redis: producer,
       queue: this.queue,
       logger,
-      prefix: options.prefix,
       intervalMs: options.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs,
       // An attempt lasts at most the timeout; the margin covers loading before it and recording after it.
@@ -101,16 +104,16 @@ export class DeliveryWorker {
         await announceWebhookChange(producer, webhookId, options.prefix);
         logger.warn('webhook disabled', { webhookId, reason });
       },
-      dropScheduledJob: async (deliveryId) => {
-        await this.queue.queue.remove(deliveryId);
+      dropScheduledJob: async (deliveryId, webhookId) => {
+        await this.queue.cancel([{ deliveryId, webhookId }]);
       },
     });
   }
 
-  private connection(): Redis {
+  private connection(): RedisClient {
     const redis = this.options.createRedis();
     // ioredis reconnects by itself; without a listener a Redis restart prints "Unhandled error event".
-    redis.on('error', (error: Error) => this.options.logger.warn('redis connection error', { err: error }));
+    redis.on('error', (error: Error) => this.redisErrors.record(error));
     this.connections.push(redis);
     return redis;
   }
@@ -125,18 +128,21 @@ export class DeliveryWorker {
     // still waits for it: the lock outlives the longest attempt by a margin,
     // and BullMQ renews it every lockDuration / 2 while this process lives.
     const lockDuration = Math.max(30_000, this.options.timeoutMs * 2 + 10_000);
-    this.worker = new Worker<JobData<'deliver'>>(DELIVERIES_QUEUE, this.processor, {
+    this.worker = new DeliveryWorkers({ deliver: this.processor }, {
       connection: this.connection(),
       prefix,
+      shards: this.options.shards ?? 1,
+      consume: this.options.consumeShards,
       concurrency: this.options.concurrency,
       lockDuration,
       // A killed worker's jobs come back; only a job that keeps killing workers is given up (and reconciled from PostgreSQL).
       maxStalledCount: 5,
       // A killed worker's jobs are noticed within 5 s of their lock expiring, not 30.
       stalledInterval: 5_000,
-      settings: { backoffStrategy: deliveryBackoff },
+      backoffStrategy: deliveryBackoff,
     });
-    this.worker.on('error', (error) => logger.error('worker error', { err: error }));
+    // A failing slot makes BullMQ's fetch loop fail as fast as it can: counted, logged once per interval.
+    this.worker.on('error', (error) => this.redisErrors.record(error));
     this.worker.on('failed', (job, error) => {
       if (job && error.name !== 'RetryLater') logger.warn('job failed', { jobId: job.id, err: error });
     });
@@ -145,8 +151,26 @@ export class DeliveryWorker {
     await this.worker.waitUntilReady();
   }
 
+  /** Readiness of Redis: 'ok', or why a command in some shard's slot failed (MOVED, CLUSTERDOWN, refused, no answer). */
+  async redisHealth(timeoutMs = 2_000): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.queue.ping(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return 'ok';
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   get running(): boolean {
-    return this.worker?.isRunning() ?? false;
+    return this.worker?.running ?? false;
   }
 
   /** Finish in-flight attempts, write their records, then let go of everything. Safe to call twice. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env, parseEnv } from '@hookline/config';
+import { DELIVERY_JOB_MAX_RUNS, parseShardList } from '@hookline/queue';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv,
@@ -19,8 +20,28 @@ const schema = z.object({
   AUTO_DISABLE_AFTER_HOURS: z.coerce.number().positive('expected a positive number of hours').default(120),
   LOG_LEVEL: env.logLevel,
   QUEUE_PREFIX: env.queuePrefix,
+  REDIS_CLUSTER_NODES: env.redisClusterNodes,
+  QUEUE_SHARDS: env.queueShards,
+  /** The shards this worker consumes (`0-3`, `1,5`); default all. */
+  WORKER_SHARDS: z.string().optional(),
 });
 
-export type WorkerConfig = z.infer<typeof schema>;
+const checked = schema
+  .superRefine((value, ctx) => {
+    // The worker alone owns the retry policy; the job's run ceiling must stay above it.
+    if (value.DELIVERY_RETRY_SCHEDULE.length >= DELIVERY_JOB_MAX_RUNS) {
+      ctx.addIssue({ code: 'custom', path: ['DELIVERY_RETRY_SCHEDULE'], message: `expected at most ${DELIVERY_JOB_MAX_RUNS - 1} steps` });
+    }
+    if (value.WORKER_SHARDS !== undefined) {
+      try {
+        parseShardList(value.WORKER_SHARDS, value.QUEUE_SHARDS);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['WORKER_SHARDS'], message: (error as Error).message });
+      }
+    }
+  })
+  .transform((value) => ({ ...value, WORKER_SHARDS: value.WORKER_SHARDS === undefined ? undefined : parseShardList(value.WORKER_SHARDS, value.QUEUE_SHARDS) }));
 
-export const parseWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerConfig => parseEnv(schema, source);
+export type WorkerConfig = z.infer<typeof checked>;
+
+export const parseWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerConfig => parseEnv(checked, source);

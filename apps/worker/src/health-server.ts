@@ -2,15 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { DeliveryWorker } from './delivery-worker';
 
 /**
- * /healthz (the process is alive), /readyz (the worker is running) and
+ * /healthz (the process is alive), /readyz (the worker is running and Redis
+ * answers in every shard's slot) and
  * /metrics (Prometheus text) for an orchestrator; one per worker process.
  */
 export function startHealthServer(worker: DeliveryWorker, port: number, isReady: () => boolean): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (req.url === '/readyz') {
-      const ready = isReady() && worker.running;
-      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
+      if (!isReady() || !worker.running) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('not ready');
+      // Not ready while Redis commands fail, whatever the connection's state says.
+      void worker.redisHealth().then((redis) => {
+        if (redis === 'ok') res.writeHead(200, { 'content-type': 'text/plain' }).end('ready');
+        else res.writeHead(503, { 'content-type': 'text/plain' }).end(`not ready: Redis: ${redis}`);
+      });
+      return;
     }
     if (req.url === '/metrics') {
       const lines = [

@@ -21,9 +21,11 @@ async function main(): Promise<void> {
   const worker = new DeliveryWorker({
     db,
     secretBox: new SecretBox(secretsKey),
-    createRedis: () => createRedis(config.REDIS_URL, 'worker'),
+    createRedis: () => createRedis(config.REDIS_CLUSTER_NODES ? { clusterNodes: config.REDIS_CLUSTER_NODES } : config.REDIS_URL, 'worker'),
     logger,
     prefix: config.QUEUE_PREFIX,
+    shards: config.QUEUE_SHARDS,
+    consumeShards: config.WORKER_SHARDS,
     retrySchedule: config.DELIVERY_RETRY_SCHEDULE,
     timeoutMs: config.DELIVERY_TIMEOUT_MS,
     allowedCidrs: config.DELIVERY_ALLOWED_CIDRS,
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
   await worker.start();
   if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready);
   ready = true;
-  logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX });
+  logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, shards: config.QUEUE_SHARDS, consuming: config.WORKER_SHARDS ?? 'all', cluster: Boolean(config.REDIS_CLUSTER_NODES) });
 }
 
 main().catch((error) => {

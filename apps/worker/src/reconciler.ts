@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { disableFailingWebhooks, findOverdueDeliveries, type Db } from '@hookline/db';
-import type { DeliveryQueue } from '@hookline/queue';
+import { disableFailingWebhooks, findOverdueDeliveries, scheduledAttemptsMade, type Db } from '@hookline/db';
+import type { DeliveryQueue, RedisClient } from '@hookline/queue';
 import type { Logger } from '@hookline/telemetry';
 
 export interface ReconcilerOptions {
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   queue: DeliveryQueue;
   logger: Logger;
-  prefix: string;
   intervalMs: number;
   graceMs: number;
   /** A webhook whose every attempt failed for this long is disabled. */
@@ -22,10 +20,15 @@ export interface ReconcilerOptions {
    * re-enqueued after Redis comes back empty. Default 0.
    */
   settleMs?: number;
+  /** Longest one pass runs; the next pass resumes where it stopped. Default max(intervalMs, 10 s). */
+  maxPassMs?: number;
+  /** Lifetime of the lock; it is renewed every third of it while a pass runs. Default 30 s. */
+  lockTtlMs?: number;
 }
 
-/** When the Redis this queue lives in started empty, as far as the reconcilers know. */
-export const reconcilerEpochKey = (prefix: string) => `${prefix}:reconciler-epoch`;
+/** When the Redis node holding this shard started empty, as far as the reconcilers know (one key per shard: on a cluster each node can lose its data alone). */
+export const reconcilerEpochKey = (shardPrefix: string) => `${shardPrefix}:reconciler-epoch`;
+export const reconcilerLockKey = (basePrefix: string) => `${basePrefix}:reconciler-lock`;
 
 export function autoDisableReason(afterMs: number): string {
   const hours = afterMs / 3_600_000;
@@ -34,8 +37,12 @@ export function autoDisableReason(afterMs: number): string {
   return `Every delivery attempt has failed since %s (longer than ${span}), so Hookline disabled this webhook. Fix the endpoint, re-enable it, and recover the deliveries that failed meanwhile.`;
 }
 
-// Release only our own lock: it may have expired and been taken by another worker.
+// Release or renew only our own lock: it may have expired and been taken by another worker.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/** The lock was lost (expired and taken, or Redis lost it): the pass stops before it re-enqueues anything more. */
+class LockLost extends Error {}
 
 /**
  * Also, under the same lock, disables webhooks that have failed for the whole
@@ -43,12 +50,15 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  *
  * Brings back deliveries that PostgreSQL says are due but that have no job:
  * the API died between commit and enqueue, or Redis lost its data. One worker
- * at a time runs it (a Redis lock); re-adding a job that still exists is a
- * no-op because the job id is the delivery id.
+ * at a time runs it (a Redis lock, renewed while the pass runs); re-adding a
+ * job that still exists is a no-op because the job id is the delivery id. A
+ * pass over a large backlog is bounded in time and the next one resumes after
+ * the last delivery it looked at.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private resumeAfter: string | null = null;
 
   constructor(private readonly options: ReconcilerOptions) {}
 
@@ -81,77 +91,99 @@ export class Reconciler {
     await this.options.onWebhooksDisabled(disabled.map((w) => w.id));
   }
 
-  /** The deliveries among `ids` whose job (id = delivery id) is not in Redis. */
-  private async withoutJob(ids: string[]): Promise<string[]> {
-    const pipeline = this.options.redis.pipeline();
-    for (const id of ids) pipeline.exists(this.options.queue.queue.toKey(id));
-    const answers = (await pipeline.exec()) ?? [];
-    return ids.filter((_, i) => {
-      const [error, exists] = answers[i] ?? [new Error('no answer'), null];
-      if (error) throw error;
-      return exists === 0;
-    });
-  }
-
   /** One pass; returns how many deliveries were handed to the queue. */
   async runOnce(): Promise<number> {
-    const { redis, prefix, intervalMs } = this.options;
-    const lockKey = `${prefix}:reconciler-lock`;
+    const { redis, queue } = this.options;
+    const lockKey = reconcilerLockKey(queue.basePrefix);
+    const ttl = this.options.lockTtlMs ?? 30_000;
     const token = randomUUID();
-    const locked = await redis.set(lockKey, token, 'PX', Math.max(intervalMs * 2, 30_000), 'NX');
-    if (locked !== 'OK') return 0;
+    if ((await redis.set(lockKey, token, 'PX', ttl, 'NX')) !== 'OK') return 0;
+    let lost = false;
+    const renewal = setInterval(() => {
+      redis.eval(RENEW, 1, lockKey, token, String(ttl)).then(
+        (renewed) => {
+          if (renewed !== 1) lost = true;
+        },
+        () => undefined, // Redis away: the next renewal tries again, and the lock outlives one failure.
+      );
+    }, Math.max(100, Math.floor(ttl / 3)));
+    const stillOurs = () => {
+      if (lost) throw new LockLost('reconciler lock lost');
+    };
     try {
-      const total = (await this.redisSettled()) ? await this.enqueueOverdue() : 0;
+      const settled = await this.settledShards();
+      const total = settled.size > 0 ? await this.enqueueOverdue(settled, stillOurs) : 0;
       if (total > 0) this.options.logger.info('overdue deliveries handed to the queue', { count: total });
+      stillOurs();
       await this.disableFailingWebhooks();
       return total;
+    } catch (error) {
+      if (error instanceof LockLost) {
+        this.options.logger.warn('reconciler lock lost mid-pass; stopped, the next pass resumes');
+        return 0;
+      }
+      throw error;
     } finally {
-      await redis.eval(RELEASE, 1, lockKey, token);
+      clearInterval(renewal);
+      await redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
     }
   }
 
   /**
-   * Whether Redis has held its data long enough to trust "no job" as "lost".
-   * Right after Redis restarted empty or was flushed, a delivery whose attempt
-   * is still in flight in some worker has no job either (its job went with the
-   * data), and re-enqueueing it would send it a second time while the first
-   * request is still open. Every attempt ends within the delivery timeout and
-   * is recorded before its worker moves on, so after `settleMs` PostgreSQL
-   * tells the truth about it.
+   * The shards whose Redis has held its data long enough to trust "no job"
+   * as "lost". Right after a node restarted empty or was flushed, a delivery
+   * whose attempt is still in flight in some worker has no job either (its job
+   * went with the data), and re-enqueueing it would send it a second time
+   * while the first request is still open. Every attempt ends within the
+   * delivery timeout and is recorded before its worker moves on, so after
+   * `settleMs` PostgreSQL tells the truth about it.
    */
-  private async redisSettled(): Promise<boolean> {
-    const { redis, prefix, logger } = this.options;
+  private async settledShards(): Promise<Set<number>> {
+    const { redis, queue, logger } = this.options;
     const settleMs = this.options.settleMs ?? 0;
-    const key = reconcilerEpochKey(prefix);
     const now = Date.now();
-    if ((await redis.set(key, String(now), 'NX')) === 'OK' && settleMs > 0) {
-      logger.info('Redis holds no reconciler epoch (new, restarted or flushed): re-enqueueing waits for attempts in flight', { settleMs });
+    const settled = new Set<number>();
+    const fresh: number[] = [];
+    for (const [shard, prefix] of queue.prefixes.entries()) {
+      const key = reconcilerEpochKey(prefix);
+      if ((await redis.set(key, String(now), 'NX')) === 'OK') fresh.push(shard);
+      const since = Number(await redis.get(key));
+      if (!Number.isFinite(since) || now - since >= settleMs) settled.add(shard);
     }
-    const since = Number(await redis.get(key));
-    return !Number.isFinite(since) || now - since >= settleMs;
+    if (fresh.length > 0 && settleMs > 0) {
+      logger.info('Redis holds no reconciler epoch (new, restarted or flushed): re-enqueueing waits for attempts in flight', { settleMs, shards: fresh });
+    }
+    return settled;
   }
 
-  private async enqueueOverdue(): Promise<number> {
+  private async enqueueOverdue(settled: Set<number>, stillOurs: () => void): Promise<number> {
     const { db, queue, graceMs } = this.options;
+    const deadline = Date.now() + (this.options.maxPassMs ?? Math.max(this.options.intervalMs, 10_000));
     const dueBefore = new Date(Date.now() - graceMs);
-    let afterId: string | null = null;
     let total = 0;
     for (;;) {
-      const page = await findOverdueDeliveries(db, dueBefore, afterId, this.options.pageSize ?? 1000);
-      if (page.length === 0) break;
-      afterId = page[page.length - 1]!.deliveryId;
+      if (Date.now() > deadline) return total; // resumeAfter stays where this pass stopped
+      const page = await findOverdueDeliveries(db, dueBefore, this.resumeAfter, this.options.pageSize ?? 1000);
+      if (page.length === 0) {
+        this.resumeAfter = null;
+        return total;
+      }
       // Most overdue deliveries still have their job (queued behind a backlog, or in
       // flight). Re-adding those is a no-op, but a job that completes between the
       // SELECT above and the add is removed from Redis, so the add would create it
       // again and the delivery would be attempted twice. Hence: keep only those with
       // no job now, then read them again — a job is removed only after its attempt is
       // written, so one that finished meanwhile is no longer due in this second read.
-      const jobless = await this.withoutJob(page.map((d) => d.deliveryId));
+      const candidates = page.filter((d) => settled.has(queue.shardOf(d.webhookId)));
+      const jobless = candidates.length === 0 ? [] : await queue.withoutJob(candidates);
+      this.resumeAfter = page[page.length - 1]!.deliveryId;
       if (jobless.length === 0) continue;
-      const due = await findOverdueDeliveries(db, dueBefore, null, jobless.length, jobless);
-      await queue.enqueue(due.map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, eventId: d.eventId, priorAttempts: d.attempts })));
+      const ids = jobless.map((d) => d.deliveryId);
+      const due = await findOverdueDeliveries(db, dueBefore, null, ids.length, ids);
+      const made = await scheduledAttemptsMade(db, due.map((d) => d.deliveryId));
+      stillOurs();
+      await queue.enqueue(due.map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, eventId: d.eventId, priorAttempts: made.get(d.deliveryId) ?? 0 })));
       total += due.length;
     }
-    return total;
   }
 }

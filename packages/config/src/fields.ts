@@ -21,7 +21,7 @@ export const port = z.coerce.number().int('expected an integer').min(0).max(6553
 export const nodeEnv = z.enum(['development', 'production', 'test']).default('development');
 export const logLevel = z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info');
 
-/** 32 bytes, base64. Optional here: `loadSecretsKey` (secrets-key.ts) requires it when NODE_ENV=production. */
+/** 32 bytes, base64. Optional here: production-only requirement is enforced by `loadSecretsKey`. */
 export const secretsKey = z
   .string()
   .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -91,3 +91,26 @@ export const positiveSeconds = (fallback: number) => z.coerce.number().positive(
 
 /** Redis key prefix of the queue: a hash tag, so every key of it lands on one Redis Cluster slot. */
 export const queuePrefix = z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'expected a Redis hash tag such as {hookline}').default('{hookline}');
+
+/** REDIS_CLUSTER_NODES: `host:port,…` seed nodes of a Redis Cluster; unset means REDIS_URL (one Redis). */
+export const redisClusterNodes = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const nodes: Array<{ host: string; port: number }> = [];
+    for (const raw of value.split(',')) {
+      const entry = raw.trim();
+      const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port (expected e.g. 10.0.0.1:7000,10.0.0.2:7000)` });
+        return z.NEVER;
+      }
+      nodes.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port });
+    }
+    return nodes;
+  });
+
+/** QUEUE_SHARDS: delivery queues, each under its own hash tag. */
+export const queueShards = z.coerce.number().int('expected an integer').min(1, 'expected at least 1').max(256, 'expected at most 256').default(1);

@@ -12,7 +12,7 @@ export class EnvError extends Error {
  * reported as one line naming the variable, because that is what an operator
  * reads in a crash-looping container's log.
  */
-export function parseEnv<S extends z.ZodObject>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
   // Empty strings are how compose files and shells spell "unset".
   const cleaned: Record<string, string> = {};
   for (const [key, value] of Object.entries(source)) {

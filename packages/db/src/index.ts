@@ -25,3 +25,4 @@ export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliveryS
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
 export { countRecoverable, recoverDeliveries } from './recovery';
+export { scheduledAttemptsMade, loadDeliveryStatuses } from './schedule-position';

@@ -1,4 +1,17 @@
-export { QUEUE_PREFIX, DELIVERIES_QUEUE, jobCatalog, parseJob, type JobName, type JobData } from './catalog';
-export { createRedis, type RedisRole } from './redis';
-export { DeliveryQueue, type DeliveryJob } from './delivery-queue';
+export {
+  QUEUE_PREFIX,
+  DELIVERIES_QUEUE,
+  DELIVERY_JOB_MAX_RUNS,
+  jobCatalog,
+  parseJob,
+  type JobName,
+  type JobData,
+  type JobHandlers,
+  type DeliveryJob,
+} from './catalog';
+export { createRedis, isCluster, type RedisRole, type RedisClient, type RedisTarget, type ClusterNodeAddress } from './redis';
+export { DeliveryQueue, type DeliveryRef, type ShardDepth } from './delivery-queue';
+export { DeliveryWorkers, type DeliveryWorkersOptions } from './delivery-workers';
+export { keySlot, shardOf, shardPrefixes, parseShardList, MAX_QUEUE_SHARDS, CLUSTER_SLOTS } from './shards';
 export { webhookChangesChannel, announceWebhookChange } from './webhook-changes';
+export { RepeatedErrorLog } from './repeated-error-log';

@@ -21,7 +21,7 @@ export async function startInProcessApi(): Promise<InProcessApi> {
   const db = testDb();
   const redis = createRedis(TEST_REDIS_URL, 'producer');
   const prefix = testQueuePrefix();
-  const queue = new DeliveryQueue(redis, { prefix, maxAttempts: 3 });
+  const queue = new DeliveryQueue(redis, { prefix });
   const logs: string[] = [];
   const app = createApp({
     config: { queuePrefix: prefix },
@@ -42,7 +42,7 @@ export async function startInProcessApi(): Promise<InProcessApi> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queue.queue.obliterate({ force: true });
+      await queue.obliterate();
       await queue.close();
       await redis.quit();
       await db.close();

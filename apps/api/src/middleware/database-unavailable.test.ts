@@ -13,7 +13,7 @@ describe('PostgreSQL unreachable', () => {
     const db = createDb('postgresql://postgres@127.0.0.1:1/hookline', { max: 1 });
     const redis = createRedis(TEST_REDIS_URL, 'producer');
     const prefix = testQueuePrefix();
-    const queue = new DeliveryQueue(redis, { prefix, maxAttempts: 3 });
+    const queue = new DeliveryQueue(redis, { prefix });
     const logs: string[] = [];
     const app = createApp({ config: { queuePrefix: prefix }, db, queue, redis, secretBox: new SecretBox(TEST_SECRETS_KEY), logger: createLogger('api', 'debug', {}, (line) => logs.push(line)) });
     const server = app.listen(0, '127.0.0.1');

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { findDelivery, findDeliveryTarget, listWebhookDeliveries, uuidv7 } from '@hookline/db';
 import type { AppContext } from '../context';
 import { bestEffort } from '../enqueue';
-import { HttpProblem, conflict, notFound } from '../problem';
+import { HttpProblem, notFound } from '../problem';
 import { deliveryDetailView, deliveryItemView } from '../representations';
 import { PageQuery } from '../schemas';
 import { idParam, organizationOf, parseQuery } from '../validation';
@@ -30,10 +30,7 @@ export function deliveryRoutes(ctx: AppContext): Router {
     const id = idParam(req.params.id);
     const target = await findDeliveryTarget(db, organizationOf(res), id);
     if (!target) throw notFound(`Delivery "${id}"`);
-    if (!target.webhook.enabled) {
-      const reason = target.webhook.disabledReason ? ` (${target.webhook.disabledReason})` : '';
-      throw conflict('webhook-disabled', `The webhook is disabled${reason}; enable it before redelivering.`);
-    }
+    // Allowed to a disabled webhook, as a test ping is: a person checks the endpoint this way before enabling it again.
     // Unlike a scheduled delivery, nothing in PostgreSQL remembers this request:
     // if Redis does not take it, the client has to know and try again.
     const job = { deliveryId: target.id, webhookId: target.webhookId, eventId: target.eventId };

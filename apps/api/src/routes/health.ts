@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { HttpProblem } from '../problem';
 import { sendProblem } from '../middleware/errors';
+import { registerQueueDepth } from '../queue-metrics';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -23,8 +24,9 @@ async function check(probe: () => Promise<unknown>): Promise<'ok' | string> {
 }
 
 /** Unauthenticated: orchestrators and Prometheus call these. */
-export function healthRoutes({ db, redis, metrics, lifecycle }: AppContext): Router {
+export function healthRoutes({ db, queue, metrics, lifecycle }: AppContext): Router {
   const router = Router();
+  registerQueueDepth(metrics.registry, queue);
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -34,7 +36,7 @@ export function healthRoutes({ db, redis, metrics, lifecycle }: AppContext): Rou
     if (lifecycle.draining) {
       return sendProblem(res, new HttpProblem(503, 'not-ready', 'Service Unavailable', 'The server is shutting down.'));
     }
-    const [postgres, redisState] = await Promise.all([check(() => db.pool.query('SELECT 1')), check(() => redis.ping())]);
+    const [postgres, redisState] = await Promise.all([check(() => db.pool.query('SELECT 1')), check(() => queue.ping())]);
     if (postgres === 'ok' && redisState === 'ok') return void res.json({ status: 'ready', checks: { postgres, redis: redisState } });
     const failing = [postgres === 'ok' ? null : `PostgreSQL: ${postgres}`, redisState === 'ok' ? null : `Redis: ${redisState}`].filter(Boolean);
     res.setHeader('Retry-After', '5');

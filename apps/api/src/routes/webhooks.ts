@@ -62,7 +62,7 @@ export function webhookRoutes(ctx: AppContext): Router {
     const deleted = await deleteWebhook(db, organizationOf(res), id);
     if (!deleted) throw notFound(`Webhook "${id}"`);
     // Cancelled in PostgreSQL already: a job that survives this still finds its delivery cancelled.
-    await bestEffort('removing cancelled jobs', logger, () => queue.cancel(deleted.cancelledDeliveryIds), { webhookId: id }, ctx.config.redisTimeoutMs);
+    await bestEffort('removing cancelled jobs', logger, () => queue.cancel(deleted.cancelledDeliveryIds.map((deliveryId) => ({ deliveryId, webhookId: id }))), { webhookId: id }, ctx.config.redisTimeoutMs);
     await announce(ctx, id);
     res.status(204).end();
   });

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SecretBox, type Db } from '@hookline/db';
-import { DeliveryQueue, createRedis } from '@hookline/queue';
+import { DeliveryQueue, createRedis, type RedisClient } from '@hookline/queue';
 import IORedis, { type Redis } from 'ioredis';
 import { createTenant, testDb, testQueuePrefix, type TestTenant } from '../../../../test/support/fixtures';
 import { TEST_REDIS_URL, TEST_SECRETS_KEY } from '../../../../test/support/env';
@@ -16,7 +16,7 @@ import { createLogger, type Logger } from '../logger';
 export interface TestApi {
   baseUrl: string;
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   queue: DeliveryQueue;
   secretBox: SecretBox;
   prefix: string;
@@ -57,8 +57,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   // A producer client refuses commands until connected (no offline queue); tests start from a connected one.
   if (redis.status !== 'ready') await once(redis, 'ready');
   const prefix = testQueuePrefix();
-  const queue = options.queue ? options.queue(prefix) : new DeliveryQueue(redis, { prefix, maxAttempts: 3 });
-  const ownQueue = options.queue ? new DeliveryQueue(redis, { prefix, maxAttempts: 3 }) : queue;
+  const queue = options.queue ? options.queue(prefix) : new DeliveryQueue(redis, { prefix });
+  const ownQueue = options.queue ? new DeliveryQueue(redis, { prefix }) : queue;
   const secretBox = new SecretBox(TEST_SECRETS_KEY);
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
@@ -95,7 +95,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     call,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await ownQueue.queue.obliterate({ force: true });
+      await ownQueue.obliterate();
       await ownQueue.close();
       if (queue !== ownQueue) await queue.close();
       if (appRedis !== redis) appRedis.disconnect();
@@ -154,8 +154,8 @@ export function unreachableRedis(): Redis {
 /** For startTestApi({ queue }): a delivery queue on an unreachable Redis, as during an outage; close() also drops its client. */
 export function unreachableQueue(prefix: string): DeliveryQueue {
   const dead = unreachableRedis();
-  const queue = new DeliveryQueue(dead, { prefix, maxAttempts: 3 });
-  queue.queue.on('error', () => undefined);
+  const queue = new DeliveryQueue(dead, { prefix });
+  queue.onError(() => undefined);
   const close = queue.close.bind(queue);
   queue.close = async () => {
     await close();

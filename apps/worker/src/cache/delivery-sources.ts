@@ -1,4 +1,4 @@
-import { loadEvents, loadWebhooks, type Db, type EventRow, type SecretBox } from '@hookline/db';
+import { loadDeliveryStatuses, loadEvents, loadWebhooks, type Db, type EventRow, type SecretBox } from '@hookline/db';
 import { BatchedCache } from './batched-cache';
 
 export interface CachedWebhook {
@@ -25,6 +25,8 @@ export interface DeliverySourcesOptions {
 export class DeliverySources {
   readonly webhooks: BatchedCache<string, CachedWebhook>;
   readonly events: BatchedCache<string, EventRow>;
+  /** Not cached (read fresh for every job), only batched: a delivery's status changes with every attempt. */
+  readonly statuses: BatchedCache<string, string>;
 
   constructor(db: Db, secretBox: SecretBox, options: DeliverySourcesOptions = {}) {
     this.webhooks = new BatchedCache(
@@ -54,6 +56,7 @@ export class DeliverySources {
       weigh: (event) => event.body.length,
       maxWeight: options.eventCacheBytes ?? 64 * 1024 * 1024,
     });
+    this.statuses = new BatchedCache((ids) => loadDeliveryStatuses(db, ids), { ttlMs: 0, maxEntries: 10_000 });
   }
 }
 

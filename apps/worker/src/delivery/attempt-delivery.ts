@@ -60,8 +60,12 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   const now = deps.now ?? Date.now;
   let webhook: Awaited<ReturnType<DeliverySources['webhooks']['get']>>;
   let event: Awaited<ReturnType<DeliverySources['events']['get']>>;
+  let status: string | undefined;
   try {
-    [webhook, event] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId)]);
+    [webhook, event, status] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId), deps.sources.statuses.get(task.deliveryId)]);
+    // A scheduled job for a delivery PostgreSQL says is finished is work Redis replayed: a promoted
+    // replica that had not yet seen the job's completion, or an enqueue that arrived late. Never send it again.
+    if (!task.manual && (status === 'succeeded' || status === 'exhausted' || status === 'cancelled')) return { kind: 'done', status: null };
     if (!webhook || webhook.deleted || !event) {
       await deps.cancel(task.deliveryId);
       return { kind: 'cancelled', reason: 'webhook deleted' };

@@ -21,7 +21,7 @@ export function deliveryBackoff(_attemptsMade: number, _type?: string, error?: E
 
 export interface ProcessorDeps extends DeliveryDeps {
   /** Ends the delivery's scheduled job once a redelivery succeeded. */
-  dropScheduledJob: (deliveryId: string) => Promise<void>;
+  dropScheduledJob: (deliveryId: string, webhookId: string) => Promise<void>;
 }
 
 export function createDeliveryProcessor(deps: ProcessorDeps) {
@@ -54,7 +54,7 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
       await job.moveToDelayed(Date.now() + decision.delayMs, token);
       throw new DelayedError();
     }
-    if (data.manual && decision.kind === 'done' && decision.status === 'succeeded') await deps.dropScheduledJob(data.deliveryId);
+    if (data.manual && decision.kind === 'done' && decision.status === 'succeeded') await deps.dropScheduledJob(data.deliveryId, data.webhookId);
     return decision;
   };
 }
