@@ -9,6 +9,7 @@
  *                 (moving average of how long an attempt holds its slot), tat
  *                 (rate limit: theoretical arrival time of the next attempt)
  * KEYS[3] rsv:    sorted set of rate-limit reservations by job id, scored by time
+ * KEYS[4] log:    sorted set of the last second's admissions (rate limit)
  */
 
 const CLOCK = `
@@ -46,22 +47,34 @@ if inFlight >= cap then
   return {0, at - now, 'busy'}
 end
 if rate > 0 then
+  -- Two parts: tat books each waiter a time of its own (spaced by 1 / rate), so a
+  -- deferred job comes back once, when its turn is due; the log of the last
+  -- second's admissions is the hard cap, however late a booked job comes back.
   local interval = 1000 / rate
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 1000)
+  local count = redis.call('ZCARD', KEYS[4])
   local tat = tonumber(s[6]) or 0
   local reserved = tonumber(redis.call('ZSCORE', KEYS[3], job) or '-1')
-  if reserved >= 0 and reserved <= now + 5 then
-    -- This job's slot was booked when it was deferred.
-    redis.call('ZREM', KEYS[3], job)
-  elseif tat > now then
-    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 60000)
-    redis.call('ZADD', KEYS[3], tat, job)
-    redis.call('PEXPIRE', KEYS[3], 120000)
-    redis.call('HSET', KEYS[2], 'tat', tat + interval)
-    redis.call('PEXPIRE', KEYS[2], 86400000)
-    return {0, math.ceil(tat - now), 'rate_limited'}
-  else
-    redis.call('HSET', KEYS[2], 'tat', now + interval)
+  local booked = reserved >= 0 and reserved <= now + 5
+  if count >= rate or (not booked and tat > now) then
+    local at = now
+    if not booked then
+      at = math.max(tat, now)
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 60000)
+      redis.call('ZADD', KEYS[3], at, job)
+      redis.call('PEXPIRE', KEYS[3], 120000)
+      redis.call('HSET', KEYS[2], 'tat', at + interval)
+      redis.call('PEXPIRE', KEYS[2], 86400000)
+    end
+    if count >= rate then
+      local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+      at = math.max(at, tonumber(oldest[2]) + 1000)
+    end
+    return {0, math.max(1, math.ceil(at - now)), 'rate_limited'}
   end
+  if booked then redis.call('ZREM', KEYS[3], job) else redis.call('HSET', KEYS[2], 'tat', now + interval) end
+  redis.call('ZADD', KEYS[4], now, lease)
+  redis.call('PEXPIRE', KEYS[4], 2000)
 end
 redis.call('ZADD', KEYS[1], now + ttl, lease)
 redis.call('PEXPIRE', KEYS[1], ttl)

@@ -31,7 +31,7 @@ export type LimitDecision =
 type AdmitReply = [number, number, string, number?];
 
 interface LimitCommands {
-  hooklineAdmit(leases: string, state: string, rsv: string, ...args: (string | number)[]): Promise<AdmitReply>;
+  hooklineAdmit(leases: string, state: string, rsv: string, log: string, ...args: (string | number)[]): Promise<AdmitReply>;
   hooklineRelease(leases: string, state: string, ...args: (string | number)[]): Promise<number>;
 }
 
@@ -56,16 +56,16 @@ export class WebhookLimits {
   constructor(private readonly options: WebhookLimitsOptions) {
     const redis = options.redis as Redis & LimitCommands;
     if (typeof redis.hooklineAdmit !== 'function') {
-      redis.defineCommand('hooklineAdmit', { numberOfKeys: 3, lua: ADMIT });
+      redis.defineCommand('hooklineAdmit', { numberOfKeys: 4, lua: ADMIT });
       redis.defineCommand('hooklineRelease', { numberOfKeys: 2, lua: RELEASE });
     }
     this.redis = redis;
   }
 
   /** All keys of one webhook share one hash tag: one slot of a Redis Cluster. */
-  keys(webhookId: string): { leases: string; state: string; rsv: string } {
+  keys(webhookId: string): { leases: string; state: string; rsv: string; log: string } {
     const tag = `{${this.options.prefix.replace(/[{}]/g, '')}:wh:${webhookId}}`;
-    return { leases: `${tag}:leases`, state: `${tag}:state`, rsv: `${tag}:rsv` };
+    return { leases: `${tag}:leases`, state: `${tag}:state`, rsv: `${tag}:rsv`, log: `${tag}:log` };
   }
 
   capOf(webhook: WebhookLimitSettings): number {
@@ -73,13 +73,13 @@ export class WebhookLimits {
   }
 
   async admit(webhook: WebhookLimitSettings, jobId: string): Promise<LimitDecision> {
-    const { leases, state, rsv } = this.keys(webhook.id);
+    const { leases, state, rsv, log } = this.keys(webhook.id);
     const lease = `${jobId}:${randomUUID()}`;
     const cap = this.capOf(webhook);
     let reply: AdmitReply;
     try {
       reply = await this.withTimeout(
-        this.redis.hooklineAdmit(leases, state, rsv, lease, this.options.leaseTtlMs, cap, webhook.rateLimitPerSecond ?? 0, this.options.failureThreshold, jobId),
+        this.redis.hooklineAdmit(leases, state, rsv, log, lease, this.options.leaseTtlMs, cap, webhook.rateLimitPerSecond ?? 0, this.options.failureThreshold, jobId),
       );
     } catch (error) {
       this.options.onRedisError?.(error);
