@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { env, loadSecretsKey, parseEnv } from '@hookline/config';
 import type { AppConfig } from './context';
 import type { LogLevel } from './logger';
+import { DEFAULT_QUOTAS } from './quotas';
+
+const quota = (fallback: number) => z.coerce.number().int('expected an integer').min(1, 'expected at least 1').default(fallback);
 
 const schema = z.object({
   DATABASE_URL: env.databaseUrl,
@@ -15,6 +18,9 @@ const schema = z.object({
   DELIVERY_RETRY_SCHEDULE: env.retrySchedule,
   // The same rule as the worker's: both sides must name the same queue.
   QUEUE_PREFIX: env.queuePrefix,
+  QUOTA_WEBHOOKS_PER_DOCUMENTATION: quota(DEFAULT_QUOTAS.webhooksPerDocumentation),
+  QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: quota(DEFAULT_QUOTAS.eventsPerOrganizationPerMinute),
+  QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR: quota(DEFAULT_QUOTAS.redeliveriesPerDeliveryPerHour),
 });
 
 export interface ApiConfig extends AppConfig {
@@ -43,6 +49,11 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     secretsKey: loadSecretsKey({ value: parsed.SECRETS_KEY, nodeEnv: parsed.NODE_ENV, file: options.secretsKeyFile, warn: options.warn }),
     maxAttempts: parsed.DELIVERY_RETRY_SCHEDULE.length + 1,
     queuePrefix: parsed.QUEUE_PREFIX,
+    quotas: {
+      webhooksPerDocumentation: parsed.QUOTA_WEBHOOKS_PER_DOCUMENTATION,
+      eventsPerOrganizationPerMinute: parsed.QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE,
+      redeliveriesPerDeliveryPerHour: parsed.QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR,
+    },
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   };
 }

@@ -64,6 +64,11 @@ export function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook>
   });
 }
 
+/** Live webhooks of one documentation (the webhooks-per-documentation quota). */
+export function countWebhooks(db: Db, documentationId: string): Promise<number> {
+  return db.prisma.webhook.count({ where: { documentationId, deletedAt: null } });
+}
+
 /** Deleted webhooks, and other organizations' ones, do not exist for the API. */
 export async function findWebhook(db: Db, organizationId: string, id: string): Promise<StoredWebhook | null> {
   if (!isUuid(id)) return null;
