@@ -19,6 +19,9 @@ export interface Webhook {
   disabledReason: string | null;
   disabledAt: string | null;
   breakingOnly: boolean;
+  /** Deployment-wide limits; null: the deployment default (concurrency) or none (rate). */
+  maxConcurrency: number | null;
+  rateLimitPerSecond: number | null;
   secretMasked: string;
   createdAt: string;
   updatedAt: string;
@@ -36,7 +39,7 @@ export interface NewWebhook {
   breakingOnly?: boolean;
 }
 
-export type WebhookPatch = Partial<Pick<Webhook, 'url' | 'description' | 'enabled' | 'breakingOnly'>>;
+export type WebhookPatch = Partial<Pick<Webhook, 'url' | 'description' | 'enabled' | 'breakingOnly' | 'maxConcurrency' | 'rateLimitPerSecond'>>;
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'retrying' | 'exhausted' | 'cancelled';
 
