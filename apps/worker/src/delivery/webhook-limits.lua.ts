@@ -8,7 +8,7 @@
  *                 next (when the next deferred attempt should come back), hold
  *                 (moving average of how long an attempt holds its slot), tat
  *                 (rate limit: theoretical arrival time of the next attempt)
- * KEYS[3] rsv:    sorted set of rate-limit reservations by job id, scored by time
+ * KEYS[3] rsv:    sorted set of bookings (a deferred job's turn) by job id, scored by time
  * KEYS[4] log:    sorted set of the last second's admissions (rate limit)
  */
 
@@ -36,35 +36,54 @@ if fails >= threshold then
   if probeUntil > now then return {0, math.min(probeUntil - now, tonumber(s[7]) or 5000), 'circuit_open'} end
   probe = 1
 end
-local inFlight = redis.call('ZCARD', KEYS[1])
-if inFlight >= cap then
-  -- Come back when a slot should be free: the waiters are spaced by hold / cap,
-  -- so each one is deferred about once instead of polling.
-  local hold = tonumber(s[5]) or 1000
-  local at = math.max(now, tonumber(s[4]) or 0) + math.max(5, math.floor(hold / cap))
-  redis.call('HSET', KEYS[2], 'next', at)
+-- A job deferred earlier holds a booking: its turn. It comes before jobs that
+-- never waited, so a freed slot is not taken by a newcomer while the job whose
+-- turn it is comes back (which would defer every job several times).
+local bookedAt = tonumber(redis.call('ZSCORE', KEYS[3], job) or '-1')
+local booked = bookedAt >= 0 and bookedAt <= now + 5
+local function book(at)
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 60000)
+  redis.call('ZADD', KEYS[3], at, job)
+  redis.call('PEXPIRE', KEYS[3], 120000)
   redis.call('PEXPIRE', KEYS[2], 86400000)
-  return {0, at - now, 'busy'}
+end
+local inFlight = redis.call('ZCARD', KEYS[1])
+local nextAt = tonumber(s[4]) or 0
+-- A newcomer yields only to bookings due within one hold time that the free slots could not all serve.
+local yield = false
+if not booked and nextAt > now and inFlight < cap then
+  yield = redis.call('ZCOUNT', KEYS[3], '-inf', now + (tonumber(s[5]) or 1000)) >= cap - inFlight
+end
+if inFlight >= cap or yield then
+  -- Waiters are spaced by hold / cap, starting when the oldest attempt in
+  -- flight should end: about when a slot frees for each of them.
+  local hold = tonumber(s[5]) or 1000
+  local spacing = hold / cap
+  -- A booked job that finds no slot (the estimate ran ahead) is booked again
+  -- after the others, with the estimate as it is now: so it comes back once
+  -- more, not every few ms.
+  if nextAt < now and inFlight >= cap then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    if oldest[2] then nextAt = tonumber(oldest[2]) - ttl + hold end
+  end
+  local at = math.max(now, nextAt) + spacing
+  redis.call('HSET', KEYS[2], 'next', at)
+  book(at)
+  return {0, math.max(1, math.ceil(at - now)), 'busy'}
 end
 if rate > 0 then
-  -- Two parts: tat books each waiter a time of its own (spaced by 1 / rate), so a
-  -- deferred job comes back once, when its turn is due; the log of the last
-  -- second's admissions is the hard cap, however late a booked job comes back.
+  -- tat books each waiter a time of its own, 1 / rate apart; the log of the
+  -- last second's admissions is the hard cap, however late a job comes back.
   local interval = 1000 / rate
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 1000)
   local count = redis.call('ZCARD', KEYS[4])
   local tat = tonumber(s[6]) or 0
-  local reserved = tonumber(redis.call('ZSCORE', KEYS[3], job) or '-1')
-  local booked = reserved >= 0 and reserved <= now + 5
   if count >= rate or (not booked and tat > now) then
     local at = now
     if not booked then
       at = math.max(tat, now)
-      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 60000)
-      redis.call('ZADD', KEYS[3], at, job)
-      redis.call('PEXPIRE', KEYS[3], 120000)
       redis.call('HSET', KEYS[2], 'tat', at + interval)
-      redis.call('PEXPIRE', KEYS[2], 86400000)
+      book(at)
     end
     if count >= rate then
       local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
@@ -72,10 +91,11 @@ if rate > 0 then
     end
     return {0, math.max(1, math.ceil(at - now)), 'rate_limited'}
   end
-  if booked then redis.call('ZREM', KEYS[3], job) else redis.call('HSET', KEYS[2], 'tat', now + interval) end
+  if not booked then redis.call('HSET', KEYS[2], 'tat', now + interval) end
   redis.call('ZADD', KEYS[4], now, lease)
   redis.call('PEXPIRE', KEYS[4], 2000)
 end
+if booked then redis.call('ZREM', KEYS[3], job) end
 redis.call('ZADD', KEYS[1], now + ttl, lease)
 redis.call('PEXPIRE', KEYS[1], ttl)
 if probe == 1 then redis.call('HSET', KEYS[2], 'probeUntil', now + ttl) end

@@ -84,8 +84,9 @@ describe('webhook limits hold for the whole deployment (real Redis, 4 workers)',
     await publish(15);
     await r.waitFor(15, 20_000);
     const times = r.requests.map((q) => q.at).sort((x, y) => x - y);
-    // At most 5 in any second: the 6th request after any one comes at least ~1 s later.
-    for (let i = 0; i + 5 < times.length; i++) expect(times[i + 5]! - times[i]!).toBeGreaterThanOrEqual(950);
+    // At most 5 in any second: the 6th request after any one comes ~1 s later (admission is timed in
+    // Redis, arrival here; the request's own trip may differ by some ms between two requests).
+    for (let i = 0; i + 5 < times.length; i++) expect(times[i + 5]! - times[i]!).toBeGreaterThanOrEqual(900);
     expect(times.at(-1)! - times[0]!).toBeLessThan(6_000);
   }, 40_000);
 });
