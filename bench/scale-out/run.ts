@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/config';
 import { openBenchDatabase } from '../lib/database';
+import { scaleOutSvg } from './curve';
 import { killAll, stop } from './processes';
 import { drain, ingestThroughApi, seedBacklog, startReceiver, startRedis, workerBundle, type DrainResult } from './scenario';
 
@@ -46,6 +47,8 @@ export async function runScaleOut(quick: boolean): Promise<string> {
       lines.push(`  K=${k}: ${Math.round(result.rate)} deliveries/s, E(${k}) = ${e.toFixed(2)}`);
     }
     report.scaleOut = runs;
+    const points = Object.entries(runs).map(([k, r]) => ({ k: Number(k), rate: r.rate }));
+    if (points.length > 1) writeFileSync(path.join(REPO_ROOT, 'bench/results', quick ? 'scale-out-quick.svg' : 'scale-out.svg'), scaleOutSvg(points, `Draining a backlog, ${CORES_PER_WORKER} core per worker`));
 
     // 2. Per-component CPU per 1,000 deliveries: the API's ingest, then one uncapped worker's drain.
     const ingest = await ingestThroughApi(stack, fast.url, quick ? 300 : 1_500);
