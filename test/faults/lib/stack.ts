@@ -59,6 +59,8 @@ export class FaultStack {
       // The API reads QUEUE_PREFIX once it supports it; until then both sides use the default on this private Redis.
       QUEUE_PREFIX: '{hookline}',
       LOG_LEVEL: this.options.logLevel ?? process.env.FAULTS_LOG_LEVEL ?? 'warn',
+      // The producer is one tenant at up to 100 events/s by design.
+      QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: '1000000',
       ...this.options.env,
     };
   }
