@@ -61,8 +61,11 @@ export class FairShare {
       release: () => {
         if (released) return;
         released = true;
+        const at = this.now();
         state.inFlight -= 1;
-        state.holdMs = state.holdMs * 0.8 + (this.now() - startedAt) * 0.2;
+        // An attempt ending is activity too: the key stays known (and competing) for the window.
+        state.lastSeen = at;
+        state.holdMs = state.holdMs * 0.8 + (at - startedAt) * 0.2;
       },
     };
   }
