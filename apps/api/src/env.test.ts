@@ -23,6 +23,11 @@ describe('loadApiConfig', () => {
     });
   });
 
+  it('reads the quotas, 50 webhooks per documentation by default', () => {
+    expect(loadApiConfig({ SECRETS_KEY: KEY }).quotas).toEqual({ webhooksPerDocumentation: 50, eventsPerOrganizationPerMinute: 600, redeliveriesPerDeliveryPerHour: 10 });
+    expect(loadApiConfig({ SECRETS_KEY: KEY, QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: '6000' }).quotas?.eventsPerOrganizationPerMinute).toBe(6000);
+  });
+
   it('reads QUEUE_PREFIX like the worker does', () => {
     expect(loadApiConfig({ SECRETS_KEY: KEY, QUEUE_PREFIX: '{bench-1}' }).queuePrefix).toBe('{bench-1}');
   });
@@ -40,6 +45,9 @@ describe('loadApiConfig', () => {
     [{ BOOTSTRAP_API_KEY: 'letmein' }, 'BOOTSTRAP_API_KEY'],
     [{ NODE_ENV: 'production' }, 'SECRETS_KEY'],
     [{ QUEUE_PREFIX: 'no-braces' }, 'QUEUE_PREFIX'],
+    [{ QUOTA_WEBHOOKS_PER_DOCUMENTATION: '0' }, 'QUOTA_WEBHOOKS_PER_DOCUMENTATION'],
+    [{ QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: 'lots' }, 'QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE'],
+    [{ QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR: '1.5' }, 'QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR'],
   ])('names the variable in error for %j', (env, variable) => {
     let error: unknown;
     try {
