@@ -209,6 +209,24 @@ describe('the Integrations page', () => {
     expect((await stack.call(key, 'GET', `/v1/webhooks/${webhookId}`)).body.url).toBe(url);
   }, LONG);
 
+  it('sets the webhook’s deployment-wide limits, with the API’s field error for a bad one', async () => {
+    await card().getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit webhook' });
+    await form.getByLabel('Max concurrent requests').fill('0');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('must be at least 1').waitFor();
+    await form.getByLabel('Max concurrent requests').fill('8');
+    await form.getByLabel('Max requests per second').fill('25');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect((await stack.call(key, 'GET', `/v1/webhooks/${webhookId}`)).body).toMatchObject({ maxConcurrency: 8, rateLimitPerSecond: 25 });
+    await card().getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('form', { name: 'Edit webhook' }).getByLabel('Max requests per second').fill('');
+    await page.getByRole('form', { name: 'Edit webhook' }).getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('form', { name: 'Edit webhook' }).waitFor({ state: 'detached' });
+    expect((await stack.call(key, 'GET', `/v1/webhooks/${webhookId}`)).body).toMatchObject({ maxConcurrency: 8, rateLimitPerSecond: null });
+  }, LONG);
+
   it('disables and enables the webhook', async () => {
     await card().getByRole('button', { name: 'Disable' }).click();
     await page.getByTestId('disabled-notice').waitFor();

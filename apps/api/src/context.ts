@@ -2,6 +2,7 @@ import type { Db, SecretBox } from '@hookline/db';
 import type { DeliveryQueue, RedisClient } from '@hookline/queue';
 import type { Logger } from './logger';
 import type { ApiMetrics } from './metrics';
+import type { Quotas } from './quotas';
 
 /** What createApp needs from configuration; env.ts's ApiConfig is a superset. */
 export interface AppConfig {
@@ -11,6 +12,8 @@ export interface AppConfig {
   redisTimeoutMs?: number;
   /** How long a successful API key lookup is trusted (revocation takes effect within this). */
   authCacheTtlMs?: number;
+  /** Per-tenant quotas (QUOTA_*); missing ones take the defaults. */
+  quotas?: Partial<Quotas>;
   /** The dashboard's build, served at / when present. */
   dashboardDir?: string | null;
 }

@@ -22,6 +22,11 @@ describe('loadApiConfig', () => {
     });
   });
 
+  it('reads the quotas, 50 webhooks per documentation by default', () => {
+    expect(loadApiConfig({ SECRETS_KEY: KEY }).quotas).toEqual({ webhooksPerDocumentation: 50, eventsPerOrganizationPerMinute: 600, redeliveriesPerDeliveryPerHour: 10 });
+    expect(loadApiConfig({ SECRETS_KEY: KEY, QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: '6000' }).quotas?.eventsPerOrganizationPerMinute).toBe(6000);
+  });
+
   it('reads QUEUE_PREFIX like the worker does', () => {
     expect(loadApiConfig({ SECRETS_KEY: KEY, QUEUE_PREFIX: '{bench-1}' }).queuePrefix).toBe('{bench-1}');
   });
@@ -48,6 +53,9 @@ describe('loadApiConfig', () => {
     [{ QUEUE_PREFIX: 'no-braces' }, 'QUEUE_PREFIX'],
     [{ REDIS_CLUSTER_NODES: '127.0.0.1:7000,localhost' }, 'REDIS_CLUSTER_NODES'],
     [{ QUEUE_SHARDS: '0' }, 'QUEUE_SHARDS'],
+    [{ QUOTA_WEBHOOKS_PER_DOCUMENTATION: '0' }, 'QUOTA_WEBHOOKS_PER_DOCUMENTATION'],
+    [{ QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: 'lots' }, 'QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE'],
+    [{ QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR: '1.5' }, 'QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR'],
   ])('names the variable in error for %j', (env, variable) => {
     let error: unknown;
     try {

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { env, loadSecretsKey, parseEnv } from '@hookline/config';
 import type { AppConfig } from './context';
 import type { LogLevel } from './logger';
+import { DEFAULT_QUOTAS } from './quotas';
+
+const quota = (fallback: number) => z.coerce.number().int('expected an integer').min(1, 'expected at least 1').default(fallback);
 
 const schema = z.object({
   DATABASE_URL: env.databaseUrl,
@@ -16,6 +19,9 @@ const schema = z.object({
   QUEUE_PREFIX: env.queuePrefix,
   REDIS_CLUSTER_NODES: env.redisClusterNodes,
   QUEUE_SHARDS: env.queueShards,
+  QUOTA_WEBHOOKS_PER_DOCUMENTATION: quota(DEFAULT_QUOTAS.webhooksPerDocumentation),
+  QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: quota(DEFAULT_QUOTAS.eventsPerOrganizationPerMinute),
+  QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR: quota(DEFAULT_QUOTAS.redeliveriesPerDeliveryPerHour),
 });
 
 export interface ApiConfig extends AppConfig {
@@ -46,6 +52,11 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     redisClusterNodes: parsed.REDIS_CLUSTER_NODES,
     queueShards: parsed.QUEUE_SHARDS,
     queuePrefix: parsed.QUEUE_PREFIX,
+    quotas: {
+      webhooksPerDocumentation: parsed.QUOTA_WEBHOOKS_PER_DOCUMENTATION,
+      eventsPerOrganizationPerMinute: parsed.QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE,
+      redeliveriesPerDeliveryPerHour: parsed.QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR,
+    },
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   };
 }

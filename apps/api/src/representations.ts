@@ -38,6 +38,8 @@ export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = 
     disabledReason: webhook.disabledReason,
     disabledAt: iso(webhook.disabledAt),
     breakingOnly: webhook.breakingOnly,
+    maxConcurrency: webhook.maxConcurrency,
+    rateLimitPerSecond: webhook.rateLimitPerSecond,
     secretMasked: maskSecret(secretBox.open(webhook.secretEncrypted, webhook.id)),
     createdAt: webhook.createdAt.toISOString(),
     updatedAt: webhook.updatedAt.toISOString(),

@@ -35,10 +35,26 @@ export const DocumentationCreate = z.strictObject({
   humanUrl: httpUrl(2048).nullable().optional(),
 });
 
+// Limits that hold for the whole deployment; null: the deployment's default (WEBHOOK_DEFAULT_MAX_CONCURRENCY, no rate limit).
+const maxConcurrency = z
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(1000, 'must be at most 1000')
+  .nullable()
+  .meta({ description: 'Requests in flight to this webhook at once, across all workers; null: the deployment default' });
+const rateLimitPerSecond = z
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(10_000, 'must be at most 10000')
+  .nullable()
+  .meta({ description: 'Requests started per second to this webhook, across all workers; null: no limit' });
+
 export const WebhookCreate = z.strictObject({
   url: httpUrl(2048),
   description: description.optional(),
   breakingOnly: z.boolean().optional(),
+  maxConcurrency: maxConcurrency.optional(),
+  rateLimitPerSecond: rateLimitPerSecond.optional(),
 });
 
 export const WebhookRecover = z.strictObject({
@@ -52,6 +68,8 @@ export const WebhookUpdate = z.strictObject({
   description: description.optional(),
   enabled: z.boolean().optional(),
   breakingOnly: z.boolean().optional(),
+  maxConcurrency: maxConcurrency.optional(),
+  rateLimitPerSecond: rateLimitPerSecond.optional(),
 });
 
 // Bump's DocStructureChange. Only the fields Hookline reads or a receiver

@@ -6,9 +6,11 @@ import type { Logger } from '@hookline/telemetry';
 import { DeliverySources } from './cache/delivery-sources';
 import { AddressPolicy, type CidrRange } from './delivery/address-policy';
 import { HttpClient } from './delivery/http-client';
-import { EndpointGate } from './delivery/endpoint-gate';
+import { DeliveryGate } from './delivery/delivery-gate';
 import { createDeliveryProcessor, deliveryBackoff } from './delivery/processor';
 import { RetrySchedule } from './delivery/retry-schedule';
+import { FairShare } from './delivery/fair-share';
+import { WebhookLimits } from './delivery/webhook-limits';
 import { AttemptWriter } from './records/attempt-writer';
 import { Reconciler } from './reconciler';
 
@@ -27,8 +29,12 @@ export interface DeliveryWorkerOptions {
   timeoutMs: number;
   allowedCidrs: CidrRange[];
   concurrency: number;
-  /** Attempts in flight to one endpoint from this process; default a quarter of the concurrency. */
-  maxInFlightPerEndpoint?: number;
+  /** Share of this worker's slots one organization may hold while others compete (default 1/2). */
+  tenantShare?: number;
+  /** Deployment-wide in-flight cap of a webhook without its own maxConcurrency (default 64). */
+  defaultMaxConcurrency?: number;
+  /** How long an admission waits for Redis before deciding locally (default 250 ms). */
+  limitsRedisTimeoutMs?: number;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
   /** Disable a webhook whose every attempt failed for this long (default 5 days). */
@@ -88,14 +94,22 @@ export class DeliveryWorker {
       http: this.http,
       schedule,
       writer: this.writer,
-      gate: new EndpointGate({
-        // Enough for a healthy endpoint to absorb a burst, few enough that a hanging one leaves most slots free.
-        maxInFlight: options.maxInFlightPerEndpoint ?? Math.max(4, Math.ceil(options.concurrency / 4)),
-        maxInFlightAny: Math.max(4, Math.ceil((options.concurrency * 3) / 4)),
-        failureThreshold: 10,
-        openMs: 5_000,
-        maxOpenMs: 5 * 60_000,
-      }),
+      gate: new DeliveryGate(
+        new FairShare({ slots: options.concurrency, share: options.tenantShare ?? 0.5 }),
+        // Within a tenant too, one hanging webhook leaves most slots to the others.
+        new FairShare({ slots: options.concurrency, share: 0.25 }),
+        new WebhookLimits({
+          redis: this.limitsConnection(),
+          prefix: options.prefix,
+          leaseTtlMs: options.timeoutMs + 10_000,
+          defaultMaxConcurrency: options.defaultMaxConcurrency ?? 64,
+          failureThreshold: 10,
+          openMs: 5_000,
+          maxOpenMs: 5 * 60_000,
+          redisTimeoutMs: options.limitsRedisTimeoutMs ?? 250,
+          onRedisError: (error) => logger.warn('webhook limits decided locally: redis did not answer', { err: error }),
+        }),
+      ),
       userAgent: USER_AGENT,
       cancel: (id) => cancelDeliveries(db, [id]),
       disableWebhook: async (webhookId, reason) => {
@@ -115,6 +129,13 @@ export class DeliveryWorker {
     // ioredis reconnects by itself; without a listener a Redis restart prints "Unhandled error event".
     redis.on('error', (error: Error) => this.redisErrors.record(error));
     this.connections.push(redis);
+    return redis;
+  }
+
+  /** The limits' admissions and releases of one tick go to Redis as one pipeline. */
+  private limitsConnection(): RedisClient {
+    const redis = this.connection();
+    redis.options.enableAutoPipelining = true;
     return redis;
   }
 

@@ -18,6 +18,10 @@ const schema = z.object({
   RECONCILE_GRACE_SECONDS: env.positiveSeconds(30),
   /** A webhook whose every attempt failed for this long is disabled, with the reason. */
   AUTO_DISABLE_AFTER_HOURS: z.coerce.number().positive('expected a positive number of hours').default(120),
+  /** Share of a worker's slots one organization may hold while others wait. */
+  WORKER_TENANT_SHARE: z.coerce.number().gt(0, 'expected a share in (0, 1]').max(1, 'expected a share in (0, 1]').default(0.5),
+  /** Deployment-wide in-flight cap of a webhook that sets no maxConcurrency. */
+  WEBHOOK_DEFAULT_MAX_CONCURRENCY: z.coerce.number().int('expected an integer').min(1, 'expected at least 1').max(10_000, 'expected at most 10000').default(64),
   LOG_LEVEL: env.logLevel,
   QUEUE_PREFIX: env.queuePrefix,
   REDIS_CLUSTER_NODES: env.redisClusterNodes,

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     timeoutMs: config.DELIVERY_TIMEOUT_MS,
     allowedCidrs: config.DELIVERY_ALLOWED_CIDRS,
     concurrency: config.WORKER_CONCURRENCY,
+    tenantShare: config.WORKER_TENANT_SHARE,
+    defaultMaxConcurrency: config.WEBHOOK_DEFAULT_MAX_CONCURRENCY,
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,

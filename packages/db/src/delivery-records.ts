@@ -97,12 +97,16 @@ export interface WebhookRow {
   previousSecretExpiresAt: Date | null;
   enabled: boolean;
   deleted: boolean;
+  organizationId: string;
+  maxConcurrency: number | null;
+  rateLimitPerSecond: number | null;
 }
 
 export async function loadWebhooks(db: Db, ids: string[]): Promise<WebhookRow[]> {
   const { rows } = await db.pool.query(
     `SELECT id, url, secret_encrypted AS "secretEncrypted", previous_secret_encrypted AS "previousSecretEncrypted",
-            previous_secret_expires_at AS "previousSecretExpiresAt", enabled, deleted_at IS NOT NULL AS deleted
+            previous_secret_expires_at AS "previousSecretExpiresAt", enabled, deleted_at IS NOT NULL AS deleted,
+            organization_id AS "organizationId", max_concurrency AS "maxConcurrency", rate_limit_per_second AS "rateLimitPerSecond"
        FROM webhooks WHERE id = ANY($1::uuid[])`,
     [ids],
   );

@@ -14,6 +14,8 @@ export interface StoredWebhook {
   disabledReason: string | null;
   disabledAt: Date | null;
   breakingOnly: boolean;
+  maxConcurrency: number | null;
+  rateLimitPerSecond: number | null;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
@@ -27,6 +29,8 @@ export interface NewWebhook {
   url: string;
   description?: string | null;
   breakingOnly?: boolean;
+  maxConcurrency?: number | null;
+  rateLimitPerSecond?: number | null;
   secretEncrypted: string;
 }
 
@@ -35,6 +39,8 @@ export interface WebhookPatch {
   description?: string | null;
   enabled?: boolean;
   breakingOnly?: boolean;
+  maxConcurrency?: number | null;
+  rateLimitPerSecond?: number | null;
 }
 
 /** Why a webhook is disabled when a person did it through the API (the worker writes its own reasons). */
@@ -51,9 +57,16 @@ export function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook>
       url: input.url,
       description: input.description ?? null,
       breakingOnly: input.breakingOnly ?? false,
+      maxConcurrency: input.maxConcurrency ?? null,
+      rateLimitPerSecond: input.rateLimitPerSecond ?? null,
       secretEncrypted: input.secretEncrypted,
     },
   });
+}
+
+/** Live webhooks of one documentation (the webhooks-per-documentation quota). */
+export function countWebhooks(db: Db, documentationId: string): Promise<number> {
+  return db.prisma.webhook.count({ where: { documentationId, deletedAt: null } });
 }
 
 /** Deleted webhooks, and other organizations' ones, do not exist for the API. */
@@ -85,6 +98,8 @@ export async function updateWebhook(db: Db, organizationId: string, id: string, 
         ...(patch.url !== undefined ? { url: patch.url } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.breakingOnly !== undefined ? { breakingOnly: patch.breakingOnly } : {}),
+        ...(patch.maxConcurrency !== undefined ? { maxConcurrency: patch.maxConcurrency } : {}),
+        ...(patch.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: patch.rateLimitPerSecond } : {}),
         // Re-enabling starts the auto-disable window afresh.
         ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, failingSince: null } : {}),
         ...(disabling ? { enabled: false, disabledReason: DISABLED_BY_USER, disabledAt: now } : {}),

@@ -37,6 +37,8 @@ export class FaultStack extends ProcessStack {
         DELIVERY_TIMEOUT_MS: String(DELIVERY_TIMEOUT_MS),
         RECONCILE_INTERVAL_SECONDS: '1',
         RECONCILE_GRACE_SECONDS: '1',
+        // The producer is one tenant at up to 100 events/s by design.
+        QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: '1000000',
         ...options.env,
       },
     });

@@ -25,6 +25,8 @@ const Webhook = z.object({
   disabledReason: z.string().nullable(),
   disabledAt: timestamp.nullable(),
   breakingOnly: z.boolean(),
+  maxConcurrency: WebhookCreate.shape.maxConcurrency.unwrap(),
+  rateLimitPerSecond: WebhookCreate.shape.rateLimitPerSecond.unwrap(),
   secretMasked: z.string().meta({ examples: ['whsec_k3Jd…'] }),
   createdAt: timestamp,
   updatedAt: timestamp,

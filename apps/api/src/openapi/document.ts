@@ -15,6 +15,7 @@ const errors = (...statuses: number[]) => {
     409: 'Conflict',
     413: 'Body larger than 1 MiB',
     415: 'Body is not JSON',
+    429: 'A quota is used up: `quota` names it, `Retry-After` says when to try again',
     503: 'Not ready',
   };
   return Object.fromEntries([401, ...statuses].map((status) => [status, problem(descriptions[status]!)]));
@@ -56,7 +57,7 @@ export function buildOpenApiDocument(version: string) {
         get: { tags: ['Documentations'], operationId: 'getDocumentation', summary: 'Get a documentation', parameters: [idOrSlug], responses: { ...ok(200, 'The documentation', 'Documentation'), ...errors(404) } },
       },
       '/v1/documentations/{idOrSlug}/webhooks': {
-        post: { tags: ['Webhooks'], operationId: 'createWebhook', summary: 'Register a webhook on a documentation', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415) } },
+        post: { tags: ['Webhooks'], operationId: 'createWebhook', summary: 'Register a webhook on a documentation', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415, 429) } },
         get: { tags: ['Webhooks'], operationId: 'listWebhooks', summary: 'List a documentation’s webhooks', parameters: [idOrSlug], responses: { ...ok(200, 'Webhooks, secrets masked', 'WebhookList'), ...errors(404) } },
       },
       '/v1/documentations/{idOrSlug}/events': {
@@ -66,7 +67,7 @@ export function buildOpenApiDocument(version: string) {
           summary: 'Report a structure change',
           parameters: [idOrSlug, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 }, description: 'Same key and body within 24 h: the first answer again (with `Idempotent-Replayed: true`); another body: 409.' }],
           requestBody: body('EventCreate'),
-          responses: { ...ok(202, 'Accepted; `deliveries` is the number of deliveries created', 'EventAccepted'), ...errors(400, 404, 409, 413, 415) },
+          responses: { ...ok(202, 'Accepted; `deliveries` is the number of deliveries created', 'EventAccepted'), ...errors(400, 404, 409, 413, 415, 429) },
         },
       },
       '/v1/events/{id}': {
@@ -118,7 +119,7 @@ export function buildOpenApiDocument(version: string) {
           summary: 'One more attempt now, with the same webhook-id',
           description: 'Also to a disabled webhook, like a test ping: that is how an endpoint is checked before enabling it again.',
           parameters: [pathParam('id', 'Delivery id')],
-          responses: { ...ok(202, 'Accepted', 'RedeliveryAccepted'), ...errors(404, 503) },
+          responses: { ...ok(202, 'Accepted', 'RedeliveryAccepted'), ...errors(404, 429, 503) },
         },
       },
       '/healthz': { get: { tags: ['Operations'], operationId: 'liveness', summary: 'Liveness probe', security: [], responses: ok(200, 'The process is up', 'Liveness') } },

@@ -3,6 +3,7 @@ import { findDelivery, findDeliveryTarget, listWebhookDeliveries, uuidv7 } from 
 import type { AppContext } from '../context';
 import { bestEffort } from '../enqueue';
 import { HttpProblem, notFound } from '../problem';
+import { DEFAULT_QUOTAS, QuotaCounters } from '../quotas';
 import { deliveryDetailView, deliveryItemView } from '../representations';
 import { PageQuery } from '../schemas';
 import { idParam, organizationOf, parseQuery } from '../validation';
@@ -11,6 +12,7 @@ import { loadWebhook } from './lookups';
 export function deliveryRoutes(ctx: AppContext): Router {
   const { db, queue, logger } = ctx;
   const router = Router();
+  const quotas = new QuotaCounters(ctx.redis, ctx.config.queuePrefix, logger, ctx.config.redisTimeoutMs);
 
   router.get('/v1/webhooks/:id/deliveries', async (req, res) => {
     const page = parseQuery(PageQuery, req.query);
@@ -30,6 +32,7 @@ export function deliveryRoutes(ctx: AppContext): Router {
     const id = idParam(req.params.id);
     const target = await findDeliveryTarget(db, organizationOf(res), id);
     if (!target) throw notFound(`Delivery "${id}"`);
+    await quotas.take('redeliveriesPerDeliveryPerHour', target.id, ctx.config.quotas?.redeliveriesPerDeliveryPerHour ?? DEFAULT_QUOTAS.redeliveriesPerDeliveryPerHour, 3_600_000);
     // Allowed to a disabled webhook, as a test ping is: a person checks the endpoint this way before enabling it again.
     // Unlike a scheduled delivery, nothing in PostgreSQL remembers this request:
     // if Redis does not take it, the client has to know and try again.

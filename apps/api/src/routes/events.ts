@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { enqueueAfterCommit } from '../enqueue';
 import { IngestBatcher } from '../ingest-batcher';
 import { conflict, notFound } from '../problem';
+import { DEFAULT_QUOTAS, QuotaCounters, type QuotaName } from '../quotas';
 import { eventView } from '../representations';
 import { sampleStructureChange } from '../sample-change';
 import { EventCreate, IdempotencyKey } from '../schemas';
@@ -23,6 +24,8 @@ export function eventRoutes(ctx: AppContext): Router {
     // Committed already: whatever Redis says, the answer is 202 (see enqueueAfterCommit).
     await enqueueAfterCommit(queue, deliveries, logger, ctx.config.redisTimeoutMs);
   };
+  const quotas = new QuotaCounters(ctx.redis, ctx.config.queuePrefix, logger, ctx.config.redisTimeoutMs);
+  const quotaOf = (name: QuotaName) => ctx.config.quotas?.[name] ?? DEFAULT_QUOTAS[name];
   const batcher = new IngestBatcher({ db, queue, logger, redisTimeoutMs: ctx.config.redisTimeoutMs });
 
   // The hot path: a cached key, one documentation query, then the batch this
@@ -32,6 +35,7 @@ export function eventRoutes(ctx: AppContext): Router {
     const idempotencyKey = parseHeader(IdempotencyKey.optional(), 'Idempotency-Key', req.get('idempotency-key'));
     const organizationId = organizationOf(res);
     const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
+    await quotas.take('eventsPerOrganizationPerMinute', organizationId, quotaOf('eventsPerOrganizationPerMinute'), 60_000);
     const event: IngestInput = {
       organizationId,
       documentation,

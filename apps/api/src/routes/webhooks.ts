@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { createWebhook, deleteWebhook, listWebhooks, updateWebhook, uuidv7 } from '@hookline/db';
+import { countWebhooks, createWebhook, deleteWebhook, listWebhooks, updateWebhook, uuidv7 } from '@hookline/db';
 import { announceWebhookChange } from '@hookline/queue';
 import { generateSecret } from '@hookline/signing';
 import type { AppContext } from '../context';
 import { bestEffort } from '../enqueue';
 import { notFound } from '../problem';
+import { DEFAULT_QUOTAS, QuotaExceeded } from '../quotas';
 import { webhookView } from '../representations';
 import { WebhookCreate, WebhookUpdate } from '../schemas';
 import { idParam, organizationOf, param, parseBody } from '../validation';
@@ -22,6 +23,10 @@ export function webhookRoutes(ctx: AppContext): Router {
     const input = parseBody(WebhookCreate, req.body);
     const organizationId = organizationOf(res);
     const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
+    const limit = ctx.config.quotas?.webhooksPerDocumentation ?? DEFAULT_QUOTAS.webhooksPerDocumentation;
+    if ((await countWebhooks(db, documentation.id)) >= limit) {
+      throw new QuotaExceeded('webhooksPerDocumentation', limit, 60, `The quota webhooksPerDocumentation (${limit} per documentation) is reached; delete a webhook to add another.`);
+    }
     const id = uuidv7();
     const secret = generateSecret();
     const webhook = await createWebhook(db, {
@@ -31,6 +36,8 @@ export function webhookRoutes(ctx: AppContext): Router {
       url: input.url,
       description: input.description ?? null,
       breakingOnly: input.breakingOnly ?? false,
+      maxConcurrency: input.maxConcurrency ?? null,
+      rateLimitPerSecond: input.rateLimitPerSecond ?? null,
       secretEncrypted: secretBox.seal(secret, id),
     });
     // The only answer that carries the secret without an explicit reveal.

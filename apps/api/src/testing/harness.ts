@@ -7,6 +7,7 @@ import IORedis, { type Redis } from 'ioredis';
 import { createTenant, testDb, testQueuePrefix, type TestTenant } from '../../../../test/support/fixtures';
 import { TEST_REDIS_URL, TEST_SECRETS_KEY } from '../../../../test/support/env';
 import { createApp } from '../app';
+import type { AppConfig } from '../context';
 import { createLogger, type Logger } from '../logger';
 
 /**
@@ -49,6 +50,7 @@ export interface TestApiOptions {
   appRedis?: () => Redis;
   redisTimeoutMs?: number;
   dashboardDir?: string;
+  quotas?: AppConfig['quotas'];
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -63,7 +65,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const appRedis = options.appRedis ? options.appRedis() : redis;
-  const app = createApp({ config: { queuePrefix: prefix, redisTimeoutMs: options.redisTimeoutMs, dashboardDir: options.dashboardDir }, db, queue, redis: appRedis, secretBox, logger });
+  const app = createApp({ config: { queuePrefix: prefix, redisTimeoutMs: options.redisTimeoutMs, dashboardDir: options.dashboardDir, quotas: options.quotas }, db, queue, redis: appRedis, secretBox, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -11,7 +11,11 @@ interface WebhookSettingsFormProps {
   onCancel: () => void;
 }
 
-const FIELDS = ['url', 'description', 'breakingOnly'];
+const FIELDS = ['url', 'description', 'breakingOnly', 'maxConcurrency', 'rateLimitPerSecond'];
+
+/** Empty: back to the default. Anything else goes as typed, so the API's field error explains a bad value. */
+const limitOf = (text: string): number | null => (text.trim() === '' ? null : Number.isNaN(Number(text)) ? (text as unknown as number) : Number(text));
+const limitText = (value: number | null) => (value === null ? '' : String(value));
 
 /** Sends only what changed, so a PATCH never overwrites a field someone else just edited. */
 export function WebhookSettingsForm({ webhook, onSaved, onCancel }: WebhookSettingsFormProps) {
@@ -19,6 +23,8 @@ export function WebhookSettingsForm({ webhook, onSaved, onCancel }: WebhookSetti
   const [url, setUrl] = useState(webhook.url);
   const [description, setDescription] = useState(webhook.description ?? '');
   const [breakingOnly, setBreakingOnly] = useState(webhook.breakingOnly);
+  const [maxConcurrency, setMaxConcurrency] = useState(limitText(webhook.maxConcurrency));
+  const [rateLimitPerSecond, setRateLimitPerSecond] = useState(limitText(webhook.rateLimitPerSecond));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
@@ -28,6 +34,8 @@ export function WebhookSettingsForm({ webhook, onSaved, onCancel }: WebhookSetti
     if (url.trim() !== webhook.url) patch.url = url.trim();
     if ((description.trim() || null) !== webhook.description) patch.description = description.trim() || null;
     if (breakingOnly !== webhook.breakingOnly) patch.breakingOnly = breakingOnly;
+    if (limitOf(maxConcurrency) !== webhook.maxConcurrency) patch.maxConcurrency = limitOf(maxConcurrency);
+    if (limitOf(rateLimitPerSecond) !== webhook.rateLimitPerSecond) patch.rateLimitPerSecond = limitOf(rateLimitPerSecond);
     if (Object.keys(patch).length === 0) return onCancel();
     setBusy(true);
     try {
@@ -56,6 +64,24 @@ export function WebhookSettingsForm({ webhook, onSaved, onCancel }: WebhookSetti
       />
       <TextField label="Description" name="description" value={description} onChange={(event) => setDescription(event.target.value)} error={problem?.fieldError('description')} />
       <Switch checked={breakingOnly} onChange={setBreakingOnly} label="Only breaking changes" />
+      <TextField
+        label="Max concurrent requests"
+        name="maxConcurrency"
+        inputMode="numeric"
+        value={maxConcurrency}
+        onChange={(event) => setMaxConcurrency(event.target.value)}
+        error={problem?.fieldError('maxConcurrency')}
+        hint="Across all workers. Empty: the deployment default."
+      />
+      <TextField
+        label="Max requests per second"
+        name="rateLimitPerSecond"
+        inputMode="numeric"
+        value={rateLimitPerSecond}
+        onChange={(event) => setRateLimitPerSecond(event.target.value)}
+        error={problem?.fieldError('rateLimitPerSecond')}
+        hint="Across all workers. Empty: no limit."
+      />
       <div className="actions">
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save'}

@@ -9,6 +9,10 @@ export interface CachedWebhook {
   previousSecretExpiresAt: number | null;
   enabled: boolean;
   deleted: boolean;
+  organizationId: string;
+  /** Deployment-wide limits; null: the worker's defaults. */
+  maxConcurrency: number | null;
+  rateLimitPerSecond: number | null;
 }
 
 export interface DeliverySourcesOptions {
@@ -43,6 +47,9 @@ export class DeliverySources {
               previousSecretExpiresAt: row.previousSecretExpiresAt?.getTime() ?? null,
               enabled: row.enabled,
               deleted: row.deleted,
+              organizationId: row.organizationId,
+              maxConcurrency: row.maxConcurrency,
+              rateLimitPerSecond: row.rateLimitPerSecond,
             },
           ]),
         );

@@ -3,7 +3,7 @@ import { signDelivery } from '@hookline/signing';
 import type { DeliverySources } from '../cache/delivery-sources';
 import { signingSecrets } from '../cache/delivery-sources';
 import type { AttemptWriter } from '../records/attempt-writer';
-import { EndpointGate } from './endpoint-gate';
+import type { DeliveryGate } from './delivery-gate';
 import type { HttpClient, SendResult } from './http-client';
 import { classifyOutcome } from './outcome';
 import type { RetrySchedule } from './retry-schedule';
@@ -22,7 +22,7 @@ export type DeliveryDecision =
   | { kind: 'done'; status: DeliveryStatus | null }
   | { kind: 'retry'; delayMs: number }
   | { kind: 'cancelled'; reason: string }
-  /** Not attempted: the endpoint is saturated or its circuit is open. Costs no attempt. */
+  /** Not attempted: a limit of the webhook or the tenant's share says not now. Costs no attempt. */
   | { kind: 'deferred'; delayMs: number; reason: string };
 
 export interface DeliveryDeps {
@@ -30,7 +30,7 @@ export interface DeliveryDeps {
   http: HttpClient;
   schedule: RetrySchedule;
   writer: AttemptWriter;
-  gate: EndpointGate;
+  gate: DeliveryGate;
   userAgent: string;
   cancel: (deliveryId: string) => Promise<void>;
   disableWebhook: (webhookId: string, reason: string) => Promise<void>;
@@ -79,7 +79,7 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     throw new NotAttempted(error);
   }
 
-  const admission = deps.gate.admit(EndpointGate.endpointOf(webhook.url));
+  const admission = await deps.gate.admit(webhook, task.deliveryId);
   if (!admission.admitted) {
     // Spread the returns so deferred jobs do not come back as one wave.
     return { kind: 'deferred', delayMs: Math.round(admission.retryInMs * (1 + Math.random() * 0.25)), reason: admission.reason };

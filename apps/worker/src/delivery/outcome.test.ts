@@ -55,10 +55,16 @@ describe('RetrySchedule', () => {
     expect(new Set(delays).size).toBeGreaterThan(1);
   });
 
-  it('lets Retry-After win, capped at the longest step', () => {
-    const schedule = new RetrySchedule([5, 60, 30]);
-    expect(schedule.delayAfter(1, 2_000)).toBe(2_000);
+  it('lets Retry-After lengthen a wait, capped at the longest step, never shorten it', () => {
+    const schedule = new RetrySchedule([5, 60, 30], 0.2, () => 0.5);
+    expect(schedule.delayAfter(1, 20_000)).toBe(20_000);
     expect(schedule.delayAfter(1, 3_600_000)).toBe(60_000);
+    // 0, a past date (parsed as 0) and a shorter wait keep the scheduled step.
+    expect(schedule.delayAfter(1, 0)).toBe(5_000);
+    expect(schedule.delayAfter(1, 2_000)).toBe(5_000);
+    expect(schedule.delayAfter(2, 0)).toBe(60_000);
+    // A step shorter than the longest is lengthened up to the cap, no further.
+    expect(schedule.delayAfter(3, 3_600_000)).toBe(60_000);
     expect(schedule.delayAfter(4, 2_000)).toBeNull();
   });
 });

@@ -18,13 +18,17 @@ export class RetrySchedule {
   /**
    * Delay before the attempt after `attemptNumber` (1-based), or null when it
    * was the last. ±20 % jitter spreads the retries of a burst that failed
-   * together; a Retry-After from the receiver wins, capped at the longest step.
+   * together. A Retry-After from the receiver only lengthens the wait, capped
+   * at the longest step: a `0`, a date in the past or a short one never makes
+   * the next attempt sooner than the schedule, or a receiver could spend every
+   * attempt of a delivery in a few milliseconds.
    */
   delayAfter(attemptNumber: number, retryAfterMs?: number): number | null {
     if (attemptNumber >= this.maxAttempts) return null;
-    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, this.longestMs);
     const base = this.stepsSeconds[attemptNumber - 1]! * 1000;
     const factor = 1 + (this.random() * 2 - 1) * this.jitter;
-    return Math.max(0, Math.round(base * factor));
+    const scheduled = Math.max(0, Math.round(base * factor));
+    if (retryAfterMs === undefined || retryAfterMs <= scheduled) return scheduled;
+    return Math.max(scheduled, Math.min(retryAfterMs, this.longestMs));
   }
 }
