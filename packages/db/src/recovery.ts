@@ -35,7 +35,7 @@ export async function recoverDeliveries(db: Db, webhookId: string, since: Date, 
   try {
     await client.query('BEGIN');
     const reopened = await client.query<{ id: string; event_id: string }>(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = $3, updated_at = $3
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = $3, schedule_started_at = $3, updated_at = $3
         WHERE id IN (SELECT id FROM (${FAILED}) f) RETURNING id, event_id`,
       [webhookId, since, now],
     );
