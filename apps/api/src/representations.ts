@@ -39,6 +39,8 @@ export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = 
     updatedAt: webhook.updatedAt.toISOString(),
     // Once past, the previous secret no longer signs: there is nothing to show.
     previousSecretExpiresAt: expires && expires > now ? expires.toISOString() : null,
+    // When X-Bump-Signature-256 switches to the current secret unless activated sooner; null once it has.
+    bumpSwitchesAt: expires && expires > now && webhook.bumpSignsPrevious ? expires.toISOString() : null,
   };
 }
 

@@ -23,6 +23,8 @@ export interface Webhook {
   createdAt: string;
   updatedAt: string;
   previousSecretExpiresAt: string | null;
+  /** X-Bump-Signature-256 stays on the old secret until then, or until activation; null once switched. */
+  bumpSwitchesAt: string | null;
 }
 
 /** Only the answer to a creation carries the secret without an explicit reveal. */
@@ -142,6 +144,7 @@ export interface ApiClient {
   deleteWebhook(id: string): Promise<void>;
   revealSecret(id: string): Promise<string>;
   rotateSecret(id: string): Promise<string>;
+  activateSecret(id: string): Promise<Webhook>;
   testWebhook(id: string): Promise<{ deliveryId: string }>;
   listDeliveries(webhookId: string, options: { limit: number; cursor?: string | null }): Promise<Page<DeliveryItem>>;
   getDelivery(id: string): Promise<DeliveryDetail>;
@@ -204,6 +207,7 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     deleteWebhook: (id) => call('DELETE', `/v1/webhooks/${seg(id)}`),
     revealSecret: async (id) => (await call<{ secret: string }>('GET', `/v1/webhooks/${seg(id)}/secret`)).secret,
     rotateSecret: async (id) => (await call<{ secret: string }>('POST', `/v1/webhooks/${seg(id)}/rotate-secret`)).secret,
+    activateSecret: (id) => call('POST', `/v1/webhooks/${seg(id)}/activate-secret`),
     testWebhook: (id) => call('POST', `/v1/webhooks/${seg(id)}/test`),
     listDeliveries: (webhookId, { limit, cursor }) => call('GET', `/v1/webhooks/${seg(webhookId)}/deliveries`, { query: { limit, cursor: cursor ?? undefined } }),
     getDelivery: (id) => call('GET', `/v1/deliveries/${seg(id)}`),

@@ -108,6 +108,7 @@ export interface WebhookRow {
   secretEncrypted: string;
   previousSecretEncrypted: string | null;
   previousSecretExpiresAt: Date | null;
+  bumpSignsPrevious: boolean;
   enabled: boolean;
   deleted: boolean;
 }
@@ -115,7 +116,8 @@ export interface WebhookRow {
 export async function loadWebhooks(db: Db, ids: string[]): Promise<WebhookRow[]> {
   const { rows } = await db.pool.query(
     `SELECT id, url, secret_encrypted AS "secretEncrypted", previous_secret_encrypted AS "previousSecretEncrypted",
-            previous_secret_expires_at AS "previousSecretExpiresAt", enabled, deleted_at IS NOT NULL AS deleted
+            previous_secret_expires_at AS "previousSecretExpiresAt",
+            bump_signs_previous AS "bumpSignsPrevious", enabled, deleted_at IS NOT NULL AS deleted
        FROM webhooks WHERE id = ANY($1::uuid[])`,
     [ids],
   );

@@ -20,7 +20,7 @@ export {
   type DueDelivery,
 } from './delivery-records';
 export { createDocumentation, findDocumentation, listDocumentations, type DocumentationRow, type NewDocumentation, type CreateDocumentationResult, type Page } from './documentations';
-export { createWebhook, findWebhook, findWebhookWithDocumentation, listWebhooks, updateWebhook, deleteWebhook, rotateWebhookSecret, DISABLED_BY_USER, type StoredWebhook, type NewWebhook, type WebhookPatch } from './webhooks';
+export { createWebhook, findWebhook, findWebhookWithDocumentation, listWebhooks, updateWebhook, deleteWebhook, rotateWebhookSecret, activateWebhookSecret, DISABLED_BY_USER, type RotationResult, type ActivationResult, type StoredWebhook, type NewWebhook, type WebhookPatch } from './webhooks';
 export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliverySummary, type DeliveryDetail, type AttemptRow } from './deliveries';
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';

@@ -28,7 +28,8 @@ const Webhook = z.object({
   secretMasked: z.string().meta({ examples: ['whsec_k3Jd…'] }),
   createdAt: timestamp,
   updatedAt: timestamp,
-  previousSecretExpiresAt: timestamp.nullable().meta({ description: 'Until then the previous secret still signs, as a second signature.' }),
+  previousSecretExpiresAt: timestamp.nullable().meta({ description: 'End of the rotation overlap: until then `webhook-signature` also carries a signature with the previous secret.' }),
+  bumpSwitchesAt: timestamp.nullable().meta({ description: 'Until then (or until activate-secret) `X-Bump-Signature-256` is still signed with the previous secret; null once it uses the current one.' }),
 });
 
 const Secret = z.object({ secret: z.string().meta({ description: '`whsec_` + base64 of 32 random bytes' }) });
