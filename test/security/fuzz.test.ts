@@ -251,7 +251,7 @@ describe('fuzzing every write route (in-process API, real PostgreSQL and Redis)'
       { method: 'POST' as const, path: (p: string) => `/v1/webhooks/${p}/recover`, param: () => made.webhookId, body: () => ({ since: new Date(0).toISOString(), dryRun: true }) },
     ];
     for (const target of withStrings) {
-      const valid = target.body()!;
+      const valid = target.body()! as Record<string, unknown>;
       const fields: Array<{ path: string; set: (body: Record<string, unknown>, text: string) => void }> = Object.keys(valid)
         .filter((k) => typeof valid[k] === 'string')
         .map((k) => ({ path: k, set: (body, text) => void (body[k] = text) }));
