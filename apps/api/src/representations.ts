@@ -65,7 +65,8 @@ export function deliveryDetailView(delivery: DeliveryDetail) {
     ...deliveryItemView(delivery),
     webhookId: delivery.webhookId,
     attemptCount: delivery.attempts,
-    request: { url: delivery.webhook.url, body: delivery.event.body },
+    // Where it was last sent (the webhook's URL may have changed since); where it will go if never sent.
+    request: { url: delivery.attemptLog.findLast((attempt) => attempt.url !== null)?.url ?? delivery.webhook.url, body: delivery.event.body },
     attempts: delivery.attemptLog.map((attempt) => ({
       id: attempt.id,
       trigger: attempt.trigger,
@@ -74,6 +75,10 @@ export function deliveryDetailView(delivery: DeliveryDetail) {
       responseStatus: attempt.responseStatus,
       responseHeaders: attempt.responseHeaders,
       responseBody: attempt.responseBody,
+      responseBodyEncoding: attempt.responseBodyEncoding,
+      reduced: attempt.reduced,
+      // Attempts recorded before URLs were kept went to the URL of their day, which is unknown.
+      url: attempt.url,
       durationMs: attempt.durationMs,
       error: attempt.errorKind ? { kind: attempt.errorKind, message: attempt.errorMessage } : null,
     })),

@@ -61,6 +61,10 @@ export interface Attempt {
   responseStatus: number | null;
   responseHeaders: Record<string, string | string[]> | null;
   responseBody: string | null;
+  responseBodyEncoding?: 'utf8' | 'utf8-replaced' | 'base64';
+  reduced?: boolean;
+  /** Where this attempt was sent; null for attempts recorded before URLs were kept. */
+  url?: string | null;
   durationMs: number;
   error: { kind: string; message: string | null } | null;
 }

@@ -56,7 +56,12 @@ const Attempt = z.object({
   requestHeaders: z.record(z.string(), z.string()),
   responseStatus: z.int().nullable(),
   responseHeaders: z.record(z.string(), z.unknown()).nullable(),
-  responseBody: z.string().nullable().meta({ description: 'The first 16 KiB' }),
+  responseBody: z.string().nullable().meta({ description: 'The first 16 KiB, as text PostgreSQL can hold (see responseBodyEncoding)' }),
+  responseBodyEncoding: z.enum(['utf8', 'utf8-replaced', 'base64']).meta({
+    description: '`utf8`: as received; `utf8-replaced`: NUL or invalid UTF-8 replaced by U+FFFD; `base64`: a binary body, its first 4 KiB in base64 (see the content-type response header)',
+  }),
+  reduced: z.boolean().meta({ description: 'The full record was refused by the database: only status, timing and error kind were kept' }),
+  url: z.string().nullable().meta({ description: 'Where this attempt was sent; null for attempts recorded before URLs were kept' }),
   durationMs: z.int(),
   error: z.object({ kind: z.string(), message: z.string().nullable() }).nullable(),
 });
