@@ -7,6 +7,7 @@ import { JSON_TYPES, requireJsonBody } from './middleware/content-type';
 import { problemHandler, unknownRoute } from './middleware/errors';
 import { limitJson } from './middleware/json-limits';
 import { requestMetrics } from './middleware/request-metrics';
+import { securityHeaders } from './middleware/security-headers';
 import { dashboardRoutes } from './routes/dashboard';
 import { deliveryRoutes } from './routes/deliveries';
 import { documentationRoutes } from './routes/documentations';
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   app.use(requestMetrics(ctx.metrics));
+  app.use(securityHeaders());
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(packageJson.version));
 

@@ -5,7 +5,16 @@ import { forgetKey, readStoredKey, storeKey, takeKeyFromLocation } from './key-s
 export type Session =
   | { state: 'checking' }
   | { state: 'signed-out'; problem: ApiProblem | null; signIn: (key: string) => Promise<ApiProblem | null> }
-  | { state: 'signed-in'; apiKey: string; client: ApiClient; signOut: () => void };
+  | {
+      state: 'signed-in';
+      apiKey: string;
+      client: ApiClient;
+      signOut: () => void;
+      /** A #key= link for another key, opened while signed in: used only once the person agrees. */
+      offeredKey: string | null;
+      acceptOfferedKey: () => Promise<ApiProblem | null>;
+      declineOfferedKey: () => void;
+    };
 
 /** Asks the API whether a key works: any /v1 call answers 401 for a bad one. */
 async function check(key: string): Promise<ApiProblem | null> {
@@ -23,6 +32,9 @@ export function useSession(): Session {
   const [apiKey, setApiKey] = useState<string | null>(null);
   const [checking, setChecking] = useState(true);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  // A link's key never replaces the one in use silently: that would sign a person into
+  // someone else's organization (login CSRF), where what they add is seen by the other side.
+  const [offeredKey, setOfferedKey] = useState<string | null>(null);
 
   const signOut = useCallback((reason: ApiProblem | null = null) => {
     forgetKey();
@@ -43,8 +55,10 @@ export function useSession(): Session {
     // Stored before it is checked so that a second run of this effect (React's
     // strict mode) finds it; a refused key is forgotten below.
     const fromLink = takeKeyFromLocation();
-    if (fromLink) storeKey(fromLink);
-    const key = fromLink ?? readStoredKey();
+    const stored = readStoredKey();
+    if (fromLink && stored && fromLink !== stored) setOfferedKey(fromLink);
+    else if (fromLink) storeKey(fromLink);
+    const key = stored ?? fromLink;
     if (!key) return setChecking(false);
     let current = true;
     void check(key).then((refused) => {
@@ -67,6 +81,7 @@ export function useSession(): Session {
     const onHashChange = () => {
       const key = takeKeyFromLocation();
       if (!key) return;
+      if (readStoredKey() !== null && readStoredKey() !== key) return setOfferedKey(key);
       void signIn(key).then((refused) => {
         if (refused) signOut(refused);
       });
@@ -75,10 +90,18 @@ export function useSession(): Session {
     return () => window.removeEventListener('hashchange', onHashChange);
   }, [signIn, signOut]);
 
+  const acceptOfferedKey = useCallback(async () => {
+    if (!offeredKey) return null;
+    const refused = await signIn(offeredKey);
+    if (!refused) setOfferedKey(null);
+    return refused;
+  }, [offeredKey, signIn]);
+  const declineOfferedKey = useCallback(() => setOfferedKey(null), []);
+
   // A key revoked while the page is open: back to the sign-in form, saying why.
   const client = useMemo(() => (apiKey ? createApiClient(apiKey, (refused) => signOut(refused)) : null), [apiKey, signOut]);
 
   if (checking) return { state: 'checking' };
   if (!apiKey || !client) return { state: 'signed-out', problem, signIn };
-  return { state: 'signed-in', apiKey, client, signOut: () => signOut(null) };
+  return { state: 'signed-in', apiKey, client, signOut: () => signOut(null), offeredKey, acceptOfferedKey, declineOfferedKey };
 }
