@@ -147,7 +147,7 @@ describe('dashboard lockdown (Chromium)', () => {
     expect(await storedKey(page)).toBe(mine.apiKey);
 
     // … or while the page is open (only the hash changes).
-    await page.evaluate((key) => (location.hash = `key=${key}`), theirs.apiKey);
+    await page.evaluate(`location.hash = "key=${theirs.apiKey}"`);
     await prompt.waitFor();
     expect(await storedKey(page)).toBe(mine.apiKey);
     await prompt.getByRole('button', { name: /^Switch to/ }).click();
