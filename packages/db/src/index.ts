@@ -5,7 +5,7 @@ export { applyMigrations, ensureDatabase, listMigrations, MIGRATIONS_DIR } from 
 export { ingestEvent, ingestEvents, apiSnapshot, IDEMPOTENCY_WINDOW_MS, type IngestInput, type IngestResult, type QueuedDelivery } from './ingest';
 export { Prisma } from './generated/prisma/client';
 export type { DeliveryStatus, AttemptTrigger } from './generated/prisma/enums';
-export { generateApiKey, storeApiKey, authenticateApiKey, ensureOrganization, isApiKeyFormat, type Principal } from './api-keys';
+export { generateApiKey, storeApiKey, ensureBootstrapApiKey, authenticateApiKey, ensureOrganization, isApiKeyFormat, type BootstrapKeyState, type Principal } from './api-keys';
 export {
   recordAttempts,
   loadWebhooks,
