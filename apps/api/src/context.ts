@@ -12,6 +12,8 @@ export interface AppConfig {
   redisTimeoutMs?: number;
   /** How long a successful API key lookup is trusted (revocation takes effect within this). */
   authCacheTtlMs?: number;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   /** The dashboard's build, served at / when present. */
   dashboardDir?: string | null;
 }

@@ -11,6 +11,7 @@ const schema = z.object({
   NODE_ENV: env.nodeEnv,
   LOG_LEVEL: env.logLevel,
   BOOTSTRAP_API_KEY: env.bootstrapApiKey,
+  METRICS_TOKEN: env.metricsToken,
   SECRETS_KEY: env.secretsKey,
   DELIVERY_RETRY_SCHEDULE: env.retrySchedule,
   // The same rule as the worker's: both sides must name the same queue.
@@ -40,6 +41,7 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     nodeEnv: parsed.NODE_ENV,
     logLevel: parsed.LOG_LEVEL,
     bootstrapApiKey: parsed.BOOTSTRAP_API_KEY,
+    metricsToken: parsed.METRICS_TOKEN,
     secretsKey: loadSecretsKey({ value: parsed.SECRETS_KEY, nodeEnv: parsed.NODE_ENV, file: options.secretsKeyFile, warn: options.warn }),
     maxAttempts: parsed.DELIVERY_RETRY_SCHEDULE.length + 1,
     queuePrefix: parsed.QUEUE_PREFIX,

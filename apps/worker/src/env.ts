@@ -18,6 +18,7 @@ const schema = z.object({
   /** A webhook whose every attempt failed for this long is disabled, with the reason. */
   AUTO_DISABLE_AFTER_HOURS: z.coerce.number().positive('expected a positive number of hours').default(120),
   LOG_LEVEL: env.logLevel,
+  METRICS_TOKEN: env.metricsToken,
   QUEUE_PREFIX: env.queuePrefix,
 });
 

@@ -1,16 +1,20 @@
 import { createServer, type Server } from 'node:http';
+import { metricsAllowed } from '@hookline/telemetry';
 import type { DeliveryWorker } from './delivery-worker';
 
 /**
  * /healthz (the process is alive), /readyz (the worker is running) and
  * /metrics (Prometheus text) for an orchestrator; one per worker process.
  */
-export function startHealthServer(worker: DeliveryWorker, port: number, isReady: () => boolean): Promise<Server> {
+export function startHealthServer(worker: DeliveryWorker, port: number, isReady: () => boolean, metricsToken?: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (req.url === '/readyz') {
       const ready = isReady() && worker.running;
       return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
+    }
+    if (req.url === '/metrics' && !metricsAllowed(req.headers.authorization, metricsToken)) {
+      return void res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' }).end('METRICS_TOKEN required');
     }
     if (req.url === '/metrics') {
       const lines = [

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await worker.start();
-  if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready);
+  if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready, config.METRICS_TOKEN);
   ready = true;
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX });
 }

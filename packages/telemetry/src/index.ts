@@ -1,1 +1,2 @@
+export { metricsAllowed } from './metrics-guard';
 export { createLogger, type Logger, type LogLevel } from './logger';
