@@ -123,6 +123,12 @@ export const PageQuery = z.object({
   cursor: queryParam(z.uuid('must be a delivery id from nextCursor').optional()),
 });
 
+// 100 by default: every webhook of a documentation under the default quota (50) fits in one page.
+export const WebhookPageQuery = z.object({
+  limit: limit(100),
+  cursor: queryParam(z.uuid('must be a webhook id from nextCursor').optional()),
+});
+
 export const DocumentationPageQuery = z.object({
   limit: limit(100),
   cursor: queryParam(z.uuid('must be a documentation id from nextCursor').optional()),

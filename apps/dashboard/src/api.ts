@@ -204,7 +204,17 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
   return {
     listDocumentations: (cursor) => call('GET', '/v1/documentations', { query: { cursor } }),
     getDocumentation: (idOrSlug) => call('GET', `/v1/documentations/${seg(idOrSlug)}`),
-    listWebhooks: async (documentation) => (await call<{ data: Webhook[] }>('GET', `/v1/documentations/${seg(documentation)}/webhooks`)).data,
+    listWebhooks: async (documentation) => {
+      // Every page: a documentation's webhooks are shown together.
+      const all: Webhook[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<Webhook> = await call('GET', `/v1/documentations/${seg(documentation)}/webhooks`, { query: { limit: 100, cursor: cursor ?? undefined } });
+        all.push(...page.data);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return all;
+    },
     getWebhook: (id) => call('GET', `/v1/webhooks/${seg(id)}`),
     createWebhook: (documentation, input) => call('POST', `/v1/documentations/${seg(documentation)}/webhooks`, { body: input }),
     updateWebhook: (id, patch) => call('PATCH', `/v1/webhooks/${seg(id)}`, { body: patch }),

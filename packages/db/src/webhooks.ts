@@ -68,8 +68,20 @@ export async function findWebhookWithDocumentation(db: Db, organizationId: strin
   return db.prisma.webhook.findFirst({ where: live(organizationId, id), include: { documentation: true } });
 }
 
-export function listWebhooks(db: Db, organizationId: string, documentationId: string): Promise<StoredWebhook[]> {
-  return db.prisma.webhook.findMany({ where: { organizationId, documentationId, deletedAt: null }, orderBy: { id: 'asc' } });
+/** Oldest first (ids are UUIDv7); `cursor` is the last id of the previous page. */
+export async function listWebhooks(
+  db: Db,
+  organizationId: string,
+  documentationId: string,
+  page: { limit: number; cursor?: string } = { limit: 100 },
+): Promise<{ data: StoredWebhook[]; nextCursor: string | null }> {
+  const rows = await db.prisma.webhook.findMany({
+    where: { organizationId, documentationId, deletedAt: null, ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
+    orderBy: { id: 'asc' },
+    take: page.limit + 1,
+  });
+  const data = rows.slice(0, page.limit);
+  return { data, nextCursor: rows.length > page.limit ? data[data.length - 1]!.id : null };
 }
 
 export async function updateWebhook(db: Db, organizationId: string, id: string, patch: WebhookPatch, now = new Date()): Promise<StoredWebhook | null> {

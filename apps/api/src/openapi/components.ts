@@ -119,7 +119,7 @@ export const components = {
   DocumentationList: list(Documentation, true),
   Webhook,
   WebhookCreated: Webhook.extend({ secret: Secret.shape.secret }),
-  WebhookList: list(Webhook, false),
+  WebhookList: list(Webhook, true),
   Secret,
   DeliveryItem,
   DeliveryList: list(DeliveryItem, true),

@@ -50,7 +50,7 @@ export function buildOpenApiDocument(version: string) {
       },
       '/v1/documentations/{idOrSlug}/webhooks': {
         post: { tags: ['Webhooks'], operationId: 'createWebhook', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415) } },
-        get: { tags: ['Webhooks'], operationId: 'listWebhooks', parameters: [idOrSlug], responses: { ...ok(200, 'Webhooks, secrets masked', 'WebhookList'), ...errors(404) } },
+        get: { tags: ['Webhooks'], operationId: 'listWebhooks', parameters: [idOrSlug, ...pageParams(100)], responses: { ...ok(200, 'Webhooks, oldest first, secrets masked', 'WebhookList'), ...errors(400, 404) } },
       },
       '/v1/documentations/{idOrSlug}/events': {
         post: {
