@@ -161,6 +161,7 @@ describe('the Integrations page', () => {
     expect(attempt).toContain(deliveryId);
     expect(attempt).toMatch(/x-bump-signature-256/i);
     expect(attempt).toContain('"received": true');
+    expect(await dialog.getByTestId('attempt-url').first().innerText()).toBe(`Sent to ${stack.receiver.url('/hooks/payments')}`);
 
     await dialog.getByRole('button', { name: 'Redeliver' }).click();
     await eventually(async () => expect(await dialog.getByTestId('attempt').count()).toBe(2));
