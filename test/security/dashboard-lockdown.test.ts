@@ -136,6 +136,7 @@ describe('dashboard lockdown (Chromium)', () => {
     expect(await storedKey(page)).toBe(mine.apiKey);
 
     // Opened fresh (a link from an e-mail or another site) …
+    await page.goto('about:blank');
     await page.goto(`${stack.baseUrl}/#key=${theirs.apiKey}`);
     const prompt = page.getByTestId('key-switch');
     await prompt.waitFor();
@@ -153,6 +154,19 @@ describe('dashboard lockdown (Chromium)', () => {
     await prompt.getByRole('button', { name: /^Switch to/ }).click();
     await prompt.waitFor({ state: 'detached' });
     expect(await storedKey(page)).toBe(theirs.apiKey);
+  }, 60_000);
+
+  it('uses a link’s key without asking when the stored one no longer works', async () => {
+    const fresh = await stack.tenant();
+    const { page } = await openPage();
+    await page.goto(`${stack.baseUrl}/`);
+    // A key this browser kept that the API no longer accepts (revoked, or from another installation).
+    await page.evaluate('localStorage.setItem("hookline.apiKey", "hk_AAAAAAAAAAAA_bbbbbbbbbbbbbbbbbbbbbbbb")');
+    await page.goto('about:blank');
+    await page.goto(`${stack.baseUrl}/#key=${fresh.apiKey}`);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(await page.getByTestId('key-switch').count()).toBe(0);
+    expect(await storedKey(page)).toBe(fresh.apiKey);
   }, 60_000);
 
   it('marks every answer carrying a secret or key no-store', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApiClient, type ApiClient, type ApiProblem } from '../api';
 import { forgetKey, readStoredKey, storeKey, takeKeyFromLocation } from './key-storage';
 
@@ -35,6 +35,9 @@ export function useSession(): Session {
   // A link's key never replaces the one in use silently: that would sign a person into
   // someone else's organization (login CSRF), where what they add is seen by the other side.
   const [offeredKey, setOfferedKey] = useState<string | null>(null);
+  // The link's key, kept for a second run of the effect below (React's strict mode), which
+  // finds the address bar already cleaned.
+  const linkKey = useRef<string | null>(null);
 
   const signOut = useCallback((reason: ApiProblem | null = null) => {
     forgetKey();
@@ -54,23 +57,32 @@ export function useSession(): Session {
   useEffect(() => {
     // Stored before it is checked so that a second run of this effect (React's
     // strict mode) finds it; a refused key is forgotten below.
-    const fromLink = takeKeyFromLocation();
+    const fromLink = takeKeyFromLocation() ?? linkKey.current;
+    linkKey.current = fromLink;
     const stored = readStoredKey();
     if (fromLink && stored && fromLink !== stored) setOfferedKey(fromLink);
     else if (fromLink) storeKey(fromLink);
     const key = stored ?? fromLink;
     if (!key) return setChecking(false);
     let current = true;
-    void check(key).then((refused) => {
-      if (!current) return;
-      if (refused) {
-        forgetKey();
-        setProblem(refused);
-      } else {
-        setApiKey(key);
-      }
-      setChecking(false);
-    });
+    const start = (candidate: string, fallback: string | null): void =>
+      void check(candidate).then((refused) => {
+        if (!current) return;
+        // The stored key no longer works: nothing to protect, so the link's key is simply used.
+        if (refused && fallback) {
+          setOfferedKey(null);
+          storeKey(fallback);
+          return start(fallback, null);
+        }
+        if (refused) {
+          forgetKey();
+          setProblem(refused);
+        } else {
+          setApiKey(candidate);
+        }
+        setChecking(false);
+      });
+    start(key, stored && fromLink && fromLink !== stored ? fromLink : null);
     return () => {
       current = false;
     };
@@ -81,10 +93,14 @@ export function useSession(): Session {
     const onHashChange = () => {
       const key = takeKeyFromLocation();
       if (!key) return;
-      if (readStoredKey() !== null && readStoredKey() !== key) return setOfferedKey(key);
-      void signIn(key).then((refused) => {
-        if (refused) signOut(refused);
-      });
+      const stored = readStoredKey();
+      const useLinkKey = () =>
+        void signIn(key).then((refused) => {
+          if (refused) signOut(refused);
+        });
+      if (stored === null || stored === key) return useLinkKey();
+      // Ask only if the key in use still works; a refused one protects nothing.
+      void check(stored).then((refused) => (refused ? useLinkKey() : setOfferedKey(key)));
     };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
