@@ -66,6 +66,7 @@ describe('dashboard lockdown (Chromium)', () => {
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
     expect(answer.headers.get('x-frame-options')).toBe('DENY');
+    expect(answer.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(answer.headers.get('cache-control')).toBe('no-cache');
     const deepLink = await fetch(`${stack.baseUrl}/documentations/x/integrations`, { headers: { accept: 'text/html' } });
     expect(deepLink.headers.get('cache-control')).toBe('no-cache');
