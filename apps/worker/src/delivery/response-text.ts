@@ -22,10 +22,6 @@ export function storableText(text: string): string {
   return text.replace(/\u0000/g, REPLACEMENT).replace(LONE_SURROGATE, REPLACEMENT);
 }
 
-export function hasUnstorableText(text: string): boolean {
-  return text.includes('\u0000') || new RegExp(LONE_SURROGATE.source).test(text);
-}
-
 /** `truncated`: the bytes were cut at the size cap, so a multi-byte character cut there is not an error. */
 export function decodeResponseBody(bytes: Buffer, contentType: string | undefined, truncated = false): { text: string; encoding: ResponseBodyEncoding } {
   let text: string | null;
