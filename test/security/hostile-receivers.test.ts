@@ -150,4 +150,26 @@ describe('hostile receivers', () => {
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200, lastDurationMs: 42 });
     expect(delivery.attemptLog[0]).toMatchObject({ reduced: true, responseStatus: 200, durationMs: 42, responseBody: null, responseHeaders: null });
   });
+
+  it('does not fail (and so resend) an attempt whose delivery no longer exists', async () => {
+    const writer = new AttemptWriter({ write: (records) => recordAttempts(db, records), lingerMs: 1 });
+    const attemptedAt = new Date();
+    await expect(
+      writer.record({
+        id: uuidv7(attemptedAt.getTime()),
+        deliveryId: uuidv7(),
+        trigger: 'scheduled',
+        attemptedAt,
+        requestHeaders: {},
+        responseStatus: 200,
+        responseHeaders: {},
+        responseBody: 'ok',
+        durationMs: 3,
+        errorKind: null,
+        errorMessage: null,
+        nextStatus: 'succeeded',
+        nextAttemptAt: null,
+      }),
+    ).resolves.toBeUndefined();
+  });
 });

@@ -149,6 +149,10 @@ export class AttemptWriter {
             const q = batch[0]!;
             this.queue.unshift({ ...q, record: reducedRecord(q.record, error), reducedTried: true, alone: true });
             this.options.onReduced?.(error, q.record);
+          } else if ((error as { code?: unknown })?.code === '23503') {
+            // Its delivery no longer exists (removed with its documentation or by retention):
+            // there is nothing to record it against, and failing would only send it again.
+            batch[0]!.resolve();
           } else {
             batch[0]!.reject(error);
           }
