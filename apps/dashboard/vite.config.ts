@@ -12,6 +12,7 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Written next to the build for debugging, never referenced from it; the API does not serve them.
+    sourcemap: 'hidden',
   },
 });

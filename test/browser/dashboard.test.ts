@@ -162,6 +162,7 @@ describe('the Integrations page', () => {
     expect(attempt).toContain(deliveryId);
     expect(attempt).toMatch(/x-bump-signature-256/i);
     expect(attempt).toContain('"received": true');
+    expect(await dialog.getByTestId('attempt-url').first().innerText()).toBe(`Sent to ${stack.receiver.url('/hooks/payments')}`);
 
     await dialog.getByRole('button', { name: 'Redeliver' }).click();
     await eventually(async () => expect(await dialog.getByTestId('attempt').count()).toBe(2));
@@ -176,7 +177,7 @@ describe('the Integrations page', () => {
     await eventually(async () => expect(await rows().first().innerText()).toMatch(/\b2\b/));
   }, LONG);
 
-  it('reveals the secret on request and rotates it, saying the old one signs for 24 hours', async () => {
+  it('reveals the secret on request and rotates it in stages: the old one signs until the new one is activated', async () => {
     const { secret: before } = (await stack.call(key, 'GET', `/v1/webhooks/${webhookId}/secret`)).body;
     await card().getByRole('button', { name: 'Reveal' }).click();
     await eventually(async () => expect(await page.getByTestId('secret-value').innerText()).toBe(before));
@@ -184,15 +185,18 @@ describe('the Integrations page', () => {
 
     await card().getByRole('button', { name: 'Rotate secret' }).click();
     const dialog = page.getByRole('dialog');
-    expect(await dialog.innerText()).toContain('The old secret keeps signing for 24 hours');
+    expect(await dialog.innerText()).toContain('X-Bump-Signature-256 stays signed with the old secret until you press Activate new secret');
     await screenshot(page, 'rotate-secret', { fullPage: false });
     await dialog.getByRole('button', { name: 'Rotate secret' }).click();
     const after = await page.getByTestId('full-secret').innerText();
     expect(after).toMatch(SECRET);
     expect(after).not.toBe(before);
     expect((await stack.call(key, 'GET', `/v1/webhooks/${webhookId}/secret`)).body).toEqual({ secret: after });
-    await page.getByTestId('previous-secret').waitFor();
+    await page.getByTestId('bump-pending').waitFor();
     expect(await page.getByTestId('secret-value').innerText()).toBe(`whsec_${after.slice(6, 10)}…`);
+    await card().getByRole('button', { name: 'Activate new secret' }).click();
+    await page.getByTestId('bump-active').waitFor();
+    expect((await stack.call(key, 'GET', `/v1/webhooks/${webhookId}`)).body.bumpSwitchesAt).toBeNull();
   }, LONG);
 
   it('edits the payload URL', async () => {

@@ -28,6 +28,10 @@ const ODD_STRINGS = [
   'Ω≈ç√∫˜µ≤≥÷',
   '\ud800',
   '\udfff\ud800',
+  '\udc00',
+  'end\ud83d',
+  'pair \ud83d\ude00 fine',
+  'a\u0000b',
   'a\u0301\u0301\u0301',
   '../../etc/passwd',
   '%00%2e%2e%2f',
@@ -236,6 +240,37 @@ describe('fuzzing every write route (in-process API, real PostgreSQL and Redis)'
     }
     return { body: text, contentType: text === undefined ? undefined : 'application/json' };
   };
+
+  // Strings PostgreSQL's text or json refuse: every string field of every write route names the field in a 400.
+  const UNSTORABLE = ['\ud800', 'x\udfffy', 'end\ud83d', 'a\u0000b'];
+  it('refuses lone surrogates and NUL in every string field of every write route with a 400 naming it', async () => {
+    const fieldCases: string[] = [];
+    const wrong: string[] = [];
+    const withStrings = [
+      ...targets.filter((t) => t.body() !== null).map((t) => ({ ...t, param: () => (t.path('x').includes('/webhooks/') ? made.webhookId : made.slug) })),
+      { method: 'POST' as const, path: (p: string) => `/v1/webhooks/${p}/recover`, param: () => made.webhookId, body: () => ({ since: new Date(0).toISOString(), dryRun: true }) },
+    ];
+    for (const target of withStrings) {
+      const valid = target.body()! as Record<string, unknown>;
+      const fields: Array<{ path: string; set: (body: Record<string, unknown>, text: string) => void }> = Object.keys(valid)
+        .filter((k) => typeof valid[k] === 'string')
+        .map((k) => ({ path: k, set: (body, text) => void (body[k] = text) }));
+      if (valid.diff) fields.push({ path: 'diff.title', set: (body, text) => void ((body.diff as Record<string, unknown>).title = text) });
+      for (const field of fields) {
+        for (const text of UNSTORABLE) {
+          const body = structuredClone(valid);
+          field.set(body, text);
+          const path = target.path(target.param());
+          const answer = await send(target.method, path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+          fieldCases.push(`${target.method} ${path} ${field.path}`);
+          const named = answer.status === 400 && answer.type.startsWith('application/problem+json') && (JSON.parse(answer.text) as { errors?: Array<{ path: string }> }).errors?.some((e) => e.path === field.path);
+          if (!named) wrong.push(`${target.method} ${path} ${field.path}=${JSON.stringify(text)} → ${answer.status} ${answer.text.slice(0, 160)}`);
+        }
+      }
+    }
+    expect(fieldCases.length).toBeGreaterThan(30);
+    expect(wrong).toEqual([]);
+  });
 
   it.each([50, 2_000, 20_000])('answers a change whose items nest %i levels deep with a 202 or a 4xx', async (depth) => {
     const answer = await send('POST', `/v1/documentations/${made.slug}/events`, { body: deepChange(r, depth), headers: { 'content-type': 'application/json' } });

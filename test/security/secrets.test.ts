@@ -71,6 +71,8 @@ describe('secrets never leave their sealed column', () => {
     const rotated = await call(`/v1/webhooks/${secrets[0]!.webhookId}/rotate-secret`, { method: 'POST' });
     expect(rotated.status).toBe(200);
     secrets.push({ webhookId: secrets[0]!.webhookId, secret: rotated.body.secret });
+    // Activated at once: X-Bump-Signature-256 moves to the new secret, webhook-signature keeps both.
+    expect((await call(`/v1/webhooks/${secrets[0]!.webhookId}/activate-secret`, { method: 'POST' })).status).toBe(200);
     endpoints[0]!.secret = rotated.body.secret;
 
     // Few: the failing endpoints' circuits must not open (that would only delay the run).

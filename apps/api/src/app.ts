@@ -8,6 +8,7 @@ import { problemHandler, unknownRoute } from './middleware/errors';
 import { limitJson } from './middleware/json-limits';
 import { methodNotAllowed } from './middleware/method-not-allowed';
 import { requestMetrics } from './middleware/request-metrics';
+import { securityHeaders } from './middleware/security-headers';
 import { dashboardRoutes } from './routes/dashboard';
 import { deliveryRoutes } from './routes/deliveries';
 import { documentationRoutes } from './routes/documentations';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   app.use(requestMetrics(ctx.metrics));
+  app.use(securityHeaders());
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(packageJson.version));
 

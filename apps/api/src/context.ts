@@ -14,6 +14,8 @@ export interface AppConfig {
   authCacheTtlMs?: number;
   /** Per-tenant quotas (QUOTA_*); missing ones take the defaults. */
   quotas?: Partial<Quotas>;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   /** The dashboard's build, served at / when present. */
   dashboardDir?: string | null;
 }

@@ -14,6 +14,7 @@ const schema = z.object({
   NODE_ENV: env.nodeEnv,
   LOG_LEVEL: env.logLevel,
   BOOTSTRAP_API_KEY: env.bootstrapApiKey,
+  METRICS_TOKEN: env.metricsToken,
   SECRETS_KEY: env.secretsKey,
   // The same rules as the worker's: both sides must name the same queues.
   QUEUE_PREFIX: env.queuePrefix,
@@ -48,6 +49,7 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     nodeEnv: parsed.NODE_ENV,
     logLevel: parsed.LOG_LEVEL,
     bootstrapApiKey: parsed.BOOTSTRAP_API_KEY,
+    metricsToken: parsed.METRICS_TOKEN,
     secretsKey: loadSecretsKey({ value: parsed.SECRETS_KEY, nodeEnv: parsed.NODE_ENV, file: options.secretsKeyFile, warn: options.warn }),
     redisClusterNodes: parsed.REDIS_CLUSTER_NODES,
     queueShards: parsed.QUEUE_SHARDS,

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { exitOnEnvError } from '@hookline/config';
-import { SecretBox, createDb, ensureOrganization, storeApiKey } from '@hookline/db';
+import { SecretBox, createDb, ensureBootstrapApiKey, ensureOrganization } from '@hookline/db';
 import { DeliveryQueue, RepeatedErrorLog, createRedis, type RedisClient } from '@hookline/queue';
 import { manageLifecycle } from '@hookline/telemetry';
 import { createApp } from './app';
@@ -26,8 +26,9 @@ async function main(): Promise<void> {
 
   if (config.bootstrapApiKey) {
     const organizationId = await ensureOrganization(db, 'default');
-    await storeApiKey(db, organizationId, config.bootstrapApiKey, 'bootstrap');
-    logger.info('bootstrap API key ready', { organization: 'default' });
+    const state = await ensureBootstrapApiKey(db, organizationId, config.bootstrapApiKey);
+    if (state === 'revoked') logger.warn('BOOTSTRAP_API_KEY was revoked and stays revoked; set another key or unset it');
+    else logger.info('bootstrap API key ready', { organization: 'default', state });
   }
 
   const lifecycle = { draining: false };

@@ -45,6 +45,8 @@ export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = 
     updatedAt: webhook.updatedAt.toISOString(),
     // Once past, the previous secret no longer signs: there is nothing to show.
     previousSecretExpiresAt: expires && expires > now ? expires.toISOString() : null,
+    // When X-Bump-Signature-256 switches to the current secret unless activated sooner; null once it has.
+    bumpSwitchesAt: expires && expires > now && webhook.bumpSignsPrevious ? expires.toISOString() : null,
   };
 }
 
@@ -69,7 +71,8 @@ export function deliveryDetailView(delivery: DeliveryDetail): Shape<'DeliveryDet
     ...deliveryItemView(delivery),
     webhookId: delivery.webhookId,
     attemptCount: delivery.attempts,
-    request: { url: delivery.webhook.url, body: delivery.event.body },
+    // Where it was last sent (the webhook's URL may have changed since); where it will go if never sent.
+    request: { url: delivery.attemptLog.findLast((attempt) => attempt.url !== null)?.url ?? delivery.webhook.url, body: delivery.event.body },
     attempts: delivery.attemptLog.map((attempt) => ({
       id: attempt.id,
       trigger: attempt.trigger,
@@ -79,6 +82,10 @@ export function deliveryDetailView(delivery: DeliveryDetail): Shape<'DeliveryDet
       responseStatus: attempt.responseStatus,
       responseHeaders: attempt.responseHeaders as Shape<'Attempt'>['responseHeaders'],
       responseBody: attempt.responseBody,
+      responseBodyEncoding: attempt.responseBodyEncoding as Shape<'Attempt'>['responseBodyEncoding'],
+      reduced: attempt.reduced,
+      // Attempts recorded before URLs were kept went to the URL of their day, which is unknown.
+      url: attempt.url,
       durationMs: attempt.durationMs,
       error: attempt.errorKind ? { kind: attempt.errorKind, message: attempt.errorMessage } : null,
     })),

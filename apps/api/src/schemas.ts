@@ -5,11 +5,21 @@ import { z } from 'zod';
  * openapi/document.ts publishes them, so the two cannot drift apart.
  */
 
+// C0 and C1 controls, DEL, and the bidirectional formatting marks: the WHATWG parser drops
+// tabs and newlines and keeps bidi marks, so what is shown would not be what is contacted.
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Stored and shown as the WHATWG `href`: the URL requests really go to. */
 const httpUrl = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
     .superRefine((value, ctx) => {
+      if (CONTROL_OR_BIDI.test(value)) {
+        ctx.addIssue({ code: 'custom', message: 'must not contain control or bidirectional formatting characters' });
+        return;
+      }
       let url: URL;
       try {
         url = new URL(value);
@@ -20,7 +30,9 @@ const httpUrl = (max: number) =>
       if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
       else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
       else if (value.trim() !== value) ctx.addIssue({ code: 'custom', message: 'must not have surrounding spaces' });
+      else if (value.length <= max && new URL(value).href.length > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters once normalised` });
     })
+    .transform((value) => new URL(value).href)
     .meta({ format: 'uri' });
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -127,6 +139,12 @@ const limit = (fallback: number) =>
 export const PageQuery = z.object({
   limit: limit(10),
   cursor: queryParam(z.uuid('must be a delivery id from nextCursor').optional()),
+});
+
+// 100 by default: every webhook of a documentation under the default quota (50) fits in one page.
+export const WebhookPageQuery = z.object({
+  limit: limit(100),
+  cursor: queryParam(z.uuid('must be a webhook id from nextCursor').optional()),
 });
 
 export const DocumentationPageQuery = z.object({

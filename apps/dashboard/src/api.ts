@@ -69,6 +69,7 @@ export interface ApiClient {
   deleteWebhook(id: string): Promise<void>;
   revealSecret(id: string): Promise<string>;
   rotateSecret(id: string): Promise<string>;
+  activateSecret(id: string): Promise<Webhook>;
   testWebhook(id: string): Promise<{ deliveryId: string }>;
   listDeliveries(webhookId: string, options: { limit: number; cursor?: string | null }): Promise<Page<DeliveryItem>>;
   getDelivery(id: string): Promise<DeliveryDetail>;
@@ -117,13 +118,24 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
   return {
     listDocumentations: (cursor) => call('GET', '/v1/documentations', { query: { cursor } }),
     getDocumentation: (idOrSlug) => call('GET', `/v1/documentations/${seg(idOrSlug)}`),
-    listWebhooks: async (documentation) => (await call<{ data: Webhook[] }>('GET', `/v1/documentations/${seg(documentation)}/webhooks`)).data,
+    listWebhooks: async (documentation) => {
+      // Every page: a documentation's webhooks are shown together.
+      const all: Webhook[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<Webhook> = await call('GET', `/v1/documentations/${seg(documentation)}/webhooks`, { query: { limit: 100, cursor: cursor ?? undefined } });
+        all.push(...page.data);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return all;
+    },
     getWebhook: (id) => call('GET', `/v1/webhooks/${seg(id)}`),
     createWebhook: (documentation, input) => call('POST', `/v1/documentations/${seg(documentation)}/webhooks`, { body: input }),
     updateWebhook: (id, patch) => call('PATCH', `/v1/webhooks/${seg(id)}`, { body: patch }),
     deleteWebhook: (id) => call('DELETE', `/v1/webhooks/${seg(id)}`),
     revealSecret: async (id) => (await call<{ secret: string }>('GET', `/v1/webhooks/${seg(id)}/secret`)).secret,
     rotateSecret: async (id) => (await call<{ secret: string }>('POST', `/v1/webhooks/${seg(id)}/rotate-secret`)).secret,
+    activateSecret: (id) => call('POST', `/v1/webhooks/${seg(id)}/activate-secret`),
     testWebhook: (id) => call('POST', `/v1/webhooks/${seg(id)}/test`),
     listDeliveries: (webhookId, { limit, cursor }) => call('GET', `/v1/webhooks/${seg(webhookId)}/deliveries`, { query: { limit, cursor: cursor ?? undefined } }),
     getDelivery: (id) => call('GET', `/v1/deliveries/${seg(id)}`),

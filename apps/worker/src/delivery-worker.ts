@@ -66,6 +66,7 @@ export class DeliveryWorker {
     this.writer = new AttemptWriter({
       write: (records) => recordAttempts(db, records),
       onWriteError: (error, pending) => logger.warn('attempt records not written yet; retrying', { err: error, pending }),
+      onReduced: (error, record) => logger.warn('attempt record refused; written reduced', { err: error, attemptId: record.id, deliveryId: record.deliveryId }),
     });
     this.sources = new DeliverySources(db, options.secretBox);
     this.http = new HttpClient({ policy: new AddressPolicy(options.allowedCidrs), timeoutMs: options.timeoutMs });

@@ -23,6 +23,7 @@ const schema = z.object({
   /** Deployment-wide in-flight cap of a webhook that sets no maxConcurrency. */
   WEBHOOK_DEFAULT_MAX_CONCURRENCY: z.coerce.number().int('expected an integer').min(1, 'expected at least 1').max(10_000, 'expected at most 10000').default(64),
   LOG_LEVEL: env.logLevel,
+  METRICS_TOKEN: env.metricsToken,
   QUEUE_PREFIX: env.queuePrefix,
   REDIS_CLUSTER_NODES: env.redisClusterNodes,
   QUEUE_SHARDS: env.queueShards,

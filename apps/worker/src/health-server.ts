@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { metricsAllowed } from '@hookline/telemetry';
 import type { DeliveryWorker } from './delivery-worker';
 
 /**
@@ -6,7 +7,7 @@ import type { DeliveryWorker } from './delivery-worker';
  * answers in every shard's slot) and
  * /metrics (Prometheus text) for an orchestrator; one per worker process.
  */
-export function startHealthServer(worker: DeliveryWorker, port: number, isReady: () => boolean): Promise<Server> {
+export function startHealthServer(worker: DeliveryWorker, port: number, isReady: () => boolean, metricsToken?: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (req.url === '/readyz') {
@@ -17,6 +18,9 @@ export function startHealthServer(worker: DeliveryWorker, port: number, isReady:
         else res.writeHead(503, { 'content-type': 'text/plain' }).end(`not ready: Redis: ${redis}`);
       });
       return;
+    }
+    if (req.url === '/metrics' && !metricsAllowed(req.headers.authorization, metricsToken)) {
+      return void res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' }).end('METRICS_TOKEN required');
     }
     if (req.url === '/metrics') {
       const lines = [

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   });
 
   await worker.start();
-  if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready);
+  if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready, config.METRICS_TOKEN);
   ready = true;
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, shards: config.QUEUE_SHARDS, consuming: config.WORKER_SHARDS ?? 'all', cluster: Boolean(config.REDIS_CLUSTER_NODES) });
 }

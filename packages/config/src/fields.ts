@@ -27,6 +27,9 @@ export const secretsKey = z
   .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
   .optional();
 
+/** METRICS_TOKEN: long enough that it cannot be guessed. */
+export const metricsToken = z.string().min(16, 'expected at least 16 characters (openssl rand -hex 16)').optional();
+
 export const bootstrapApiKey = z
   .string()
   .regex(/^hk_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{20,}$/, 'expected a key of the form hk_<12 alphanumerics>_<at least 20 characters> (npm start prints one)')

@@ -31,6 +31,31 @@ export async function storeApiKey(db: Db, organizationId: string, key: string, n
   });
 }
 
+export type BootstrapKeyState = 'created' | 'exists' | 'revoked';
+
+/**
+ * BOOTSTRAP_API_KEY at start-up: creates the key only if it never existed.
+ * A key that was revoked stays revoked however often the process restarts
+ * with it in its environment; revoking is how an operator retires it.
+ */
+export async function ensureBootstrapApiKey(db: Db, organizationId: string, key: string): Promise<BootstrapKeyState> {
+  const match = KEY_FORMAT.exec(key);
+  if (!match) throw new Error('API key has the wrong format');
+  const { rows } = await db.pool.query<{ revoked: boolean; inserted: boolean }>(
+    `WITH inserted AS (
+       INSERT INTO api_keys (id, organization_id, name, prefix, hash) VALUES ($1, $2, 'bootstrap', $3, $4)
+       ON CONFLICT (prefix) DO NOTHING RETURNING true AS inserted
+     )
+     SELECT true AS inserted, false AS revoked FROM inserted
+     UNION ALL
+     SELECT false, revoked_at IS NOT NULL FROM api_keys WHERE prefix = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`,
+    [uuidv7(), organizationId, match[1]!, hashKey(key).toString('hex')],
+  );
+  const row = rows[0];
+  if (!row || row.inserted) return 'created';
+  return row.revoked ? 'revoked' : 'exists';
+}
+
 /**
  * Looks the key up by its public prefix and compares the hashes in constant
  * time, so response timing says nothing about how much of a guess was right.

@@ -27,6 +27,9 @@ export interface AttemptRow {
   responseStatus: number | null;
   responseHeaders: unknown;
   responseBody: string | null;
+  responseBodyEncoding: string;
+  reduced: boolean;
+  url: string | null;
   durationMs: number;
   errorKind: string | null;
   errorMessage: string | null;
@@ -87,6 +90,9 @@ export async function findDelivery(db: Db, organizationId: string, id: string): 
           responseStatus: true,
           responseHeaders: true,
           responseBody: true,
+          responseBodyEncoding: true,
+          reduced: true,
+          url: true,
           durationMs: true,
           errorKind: true,
           errorMessage: true,

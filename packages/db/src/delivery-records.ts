@@ -11,6 +11,12 @@ export interface AttemptRecord {
   responseStatus: number | null;
   responseHeaders: Record<string, string | string[]> | null;
   responseBody: string | null;
+  /** utf8, utf8-replaced (NUL or invalid UTF-8 replaced) or base64 (a binary excerpt). */
+  responseBodyEncoding?: string;
+  /** Written without headers and body because the full record was refused. */
+  reduced?: boolean;
+  /** The URL the request was sent to. */
+  url?: string | null;
   durationMs: number;
   errorKind: string | null;
   errorMessage: string | null;
@@ -29,14 +35,18 @@ const RECORD_ATTEMPTS = `
 WITH input AS (
   SELECT * FROM unnest(
     $1::uuid[], $2::uuid[], $3::attempt_trigger[], $4::timestamptz[], $5::jsonb[], $6::int[],
-    $7::jsonb[], $8::text[], $9::int[], $10::text[], $11::text[], $12::delivery_status[], $13::timestamptz[]
+    $7::jsonb[], $8::text[], $9::int[], $10::text[], $11::text[], $12::delivery_status[], $13::timestamptz[],
+    $14::text[], $15::boolean[], $16::text[]
   ) AS u(id, delivery_id, trigger, attempted_at, request_headers, response_status,
-         response_headers, response_body, duration_ms, error_kind, error_message, next_status, next_attempt_at)
+         response_headers, response_body, duration_ms, error_kind, error_message, next_status, next_attempt_at,
+         response_body_encoding, reduced, url)
 ), inserted AS (
   INSERT INTO attempts (id, delivery_id, trigger, attempted_at, request_headers, response_status,
-                        response_headers, response_body, duration_ms, error_kind, error_message)
+                        response_headers, response_body, duration_ms, error_kind, error_message,
+                        response_body_encoding, reduced, url)
   SELECT id, delivery_id, trigger, attempted_at, request_headers, response_status,
-         response_headers, response_body, duration_ms, error_kind, error_message FROM input
+         response_headers, response_body, duration_ms, error_kind, error_message,
+         response_body_encoding, reduced, url FROM input
   ON CONFLICT (id) DO NOTHING
   RETURNING delivery_id
 ), counts AS (
@@ -86,6 +96,9 @@ export async function recordAttempts(db: Db, records: AttemptRecord[]): Promise<
     column((r) => r.errorMessage),
     column((r) => r.nextStatus),
     column((r) => r.nextAttemptAt),
+    column((r) => r.responseBodyEncoding ?? 'utf8'),
+    column((r) => r.reduced ?? false),
+    column((r) => r.url ?? null),
   ]);
 }
 
@@ -95,6 +108,7 @@ export interface WebhookRow {
   secretEncrypted: string;
   previousSecretEncrypted: string | null;
   previousSecretExpiresAt: Date | null;
+  bumpSignsPrevious: boolean;
   enabled: boolean;
   deleted: boolean;
   organizationId: string;
@@ -105,7 +119,7 @@ export interface WebhookRow {
 export async function loadWebhooks(db: Db, ids: string[]): Promise<WebhookRow[]> {
   const { rows } = await db.pool.query(
     `SELECT id, url, secret_encrypted AS "secretEncrypted", previous_secret_encrypted AS "previousSecretEncrypted",
-            previous_secret_expires_at AS "previousSecretExpiresAt", enabled, deleted_at IS NOT NULL AS deleted,
+            previous_secret_expires_at AS "previousSecretExpiresAt", bump_signs_previous AS "bumpSignsPrevious", enabled, deleted_at IS NOT NULL AS deleted,
             organization_id AS "organizationId", max_concurrency AS "maxConcurrency", rate_limit_per_second AS "rateLimitPerSecond"
        FROM webhooks WHERE id = ANY($1::uuid[])`,
     [ids],

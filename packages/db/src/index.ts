@@ -5,7 +5,7 @@ export { applyMigrations, ensureDatabase, listMigrations, MIGRATIONS_DIR } from 
 export { ingestEvent, ingestEvents, apiSnapshot, IDEMPOTENCY_WINDOW_MS, type IngestInput, type IngestResult, type QueuedDelivery } from './ingest';
 export { Prisma } from './generated/prisma/client';
 export type { DeliveryStatus, AttemptTrigger } from './generated/prisma/enums';
-export { generateApiKey, storeApiKey, authenticateApiKey, ensureOrganization, isApiKeyFormat, type Principal } from './api-keys';
+export { generateApiKey, storeApiKey, ensureBootstrapApiKey, authenticateApiKey, ensureOrganization, isApiKeyFormat, type BootstrapKeyState, type Principal } from './api-keys';
 export {
   recordAttempts,
   loadWebhooks,
@@ -20,7 +20,7 @@ export {
   type DueDelivery,
 } from './delivery-records';
 export { createDocumentation, findDocumentation, listDocumentations, type DocumentationRow, type NewDocumentation, type CreateDocumentationResult, type Page } from './documentations';
-export { createWebhook, countWebhooks, findWebhook, findWebhookWithDocumentation, listWebhooks, updateWebhook, deleteWebhook, rotateWebhookSecret, DISABLED_BY_USER, type StoredWebhook, type NewWebhook, type WebhookPatch } from './webhooks';
+export { createWebhook, countWebhooks, findWebhook, findWebhookWithDocumentation, listWebhooks, updateWebhook, deleteWebhook, rotateWebhookSecret, activateWebhookSecret, DISABLED_BY_USER, type RotationResult, type ActivationResult, type StoredWebhook, type NewWebhook, type WebhookPatch } from './webhooks';
 export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliverySummary, type DeliveryDetail, type AttemptRow } from './deliveries';
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';

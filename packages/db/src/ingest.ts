@@ -58,8 +58,8 @@ SELECT 'event', id, request_hash, delivery_count, created_at
 // The event and its deliveries in one statement, so they commit together: the outbox.
 const INSERT_EVENT = `
 WITH event AS (
-  INSERT INTO events (id, organization_id, documentation_id, type, body, idempotency_key, request_hash, delivery_count, created_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  INSERT INTO events (id, organization_id, documentation_id, type, body, idempotency_key, request_hash, delivery_count, created_at, breaking)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12)
   RETURNING id
 )
 INSERT INTO deliveries (id, event_id, webhook_id, status, next_attempt_at, created_at, updated_at)
@@ -115,6 +115,7 @@ export async function ingestEvent(db: Db, input: IngestInput, now = new Date()):
       now,
       deliveries.map((d) => d.deliveryId),
       webhookIds,
+      input.diff.breaking === true,
     ]);
   } catch (error) {
     // Two requests with the same new key raced; the loser answers like a replay.
@@ -127,8 +128,8 @@ export async function ingestEvent(db: Db, input: IngestInput, now = new Date()):
 // Many events and their deliveries in one statement (see INSERT_EVENT).
 const INSERT_EVENTS = `
 WITH events_in AS (
-  INSERT INTO events (id, organization_id, documentation_id, type, body, delivery_count, created_at)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::timestamptz[])
+  INSERT INTO events (id, organization_id, documentation_id, type, body, delivery_count, created_at, breaking)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::timestamptz[], $12::boolean[])
   RETURNING id
 )
 INSERT INTO deliveries (id, event_id, webhook_id, status, next_attempt_at, created_at, updated_at)
@@ -173,6 +174,7 @@ export async function ingestEvents(db: Db, inputs: IngestInput[], now = new Date
     deliveries.map((d) => d.eventId),
     deliveries.map((d) => d.webhookId),
     deliveries.map(() => now),
+    results.map((r) => r.input.diff.breaking === true),
   ]);
   return results.map(({ kind, eventId, deliveries: own }) => ({ kind, eventId, deliveries: own }));
 }

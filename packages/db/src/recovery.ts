@@ -13,7 +13,7 @@ const MISSED = `
 SELECT e.id FROM events e JOIN webhooks w ON w.id = $1
  WHERE e.documentation_id = w.documentation_id AND e.created_at >= greatest($2, w.created_at)
    AND e.type = 'documentation.structure_change'
-   AND (NOT w.breaking_only OR coalesce((e.body::jsonb -> 'diff' ->> 'breaking')::boolean, false))
+   AND (NOT w.breaking_only OR e.breaking)
    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.webhook_id = w.id)`;
 
 export async function countRecoverable(db: Db, webhookId: string, since: Date): Promise<{ failed: number; missed: number }> {

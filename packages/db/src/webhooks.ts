@@ -10,6 +10,7 @@ export interface StoredWebhook {
   secretEncrypted: string;
   previousSecretEncrypted: string | null;
   previousSecretExpiresAt: Date | null;
+  bumpSignsPrevious: boolean;
   enabled: boolean;
   disabledReason: string | null;
   disabledAt: Date | null;
@@ -80,8 +81,20 @@ export async function findWebhookWithDocumentation(db: Db, organizationId: strin
   return db.prisma.webhook.findFirst({ where: live(organizationId, id), include: { documentation: true } });
 }
 
-export function listWebhooks(db: Db, organizationId: string, documentationId: string): Promise<StoredWebhook[]> {
-  return db.prisma.webhook.findMany({ where: { organizationId, documentationId, deletedAt: null }, orderBy: { id: 'asc' } });
+/** Oldest first (ids are UUIDv7); `cursor` is the last id of the previous page. */
+export async function listWebhooks(
+  db: Db,
+  organizationId: string,
+  documentationId: string,
+  page: { limit: number; cursor?: string } = { limit: 100 },
+): Promise<{ data: StoredWebhook[]; nextCursor: string | null }> {
+  const rows = await db.prisma.webhook.findMany({
+    where: { organizationId, documentationId, deletedAt: null, ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
+    orderBy: { id: 'asc' },
+    take: page.limit + 1,
+  });
+  const data = rows.slice(0, page.limit);
+  return { data, nextCursor: rows.length > page.limit ? data[data.length - 1]!.id : null };
 }
 
 export async function updateWebhook(db: Db, organizationId: string, id: string, patch: WebhookPatch, now = new Date()): Promise<StoredWebhook | null> {
@@ -127,10 +140,18 @@ export async function deleteWebhook(db: Db, organizationId: string, id: string, 
   });
 }
 
+export type RotationResult = 'rotated' | 'not_found' | 'in_progress';
+
 /**
- * The current secret becomes the previous one, which still signs until
- * `previousExpiresAt`. Both are sealed with the webhook id as associated data,
- * so the ciphertext moves between the columns unchanged, in one statement.
+ * Staged rotation. The current secret becomes the previous one: it goes on
+ * signing X-Bump-Signature-256 (Bump receivers hold one secret) until the new
+ * one is activated or `previousExpiresAt` passes, and webhook-signature
+ * carries both meanwhile. Both are sealed with the webhook id as associated
+ * data, so the ciphertext moves between the columns unchanged.
+ *
+ * One statement, conditional: while a rotation waits for activation another
+ * one is refused, because it would drop the only secret Bump receivers have.
+ * Of concurrent rotations one wins; the others see its row and change nothing.
  */
 export async function rotateWebhookSecret(
   db: Db,
@@ -138,14 +159,31 @@ export async function rotateWebhookSecret(
   id: string,
   secretEncrypted: string,
   previousExpiresAt: Date,
-): Promise<boolean> {
-  if (!isUuid(id)) return false;
+  now = new Date(),
+): Promise<RotationResult> {
+  if (!isUuid(id)) return 'not_found';
   const count = await db.prisma.$executeRaw`
     UPDATE webhooks
        SET previous_secret_encrypted = secret_encrypted,
            secret_encrypted = ${secretEncrypted},
            previous_secret_expires_at = ${previousExpiresAt},
+           bump_signs_previous = true,
            updated_at = now()
-     WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid AND deleted_at IS NULL`;
-  return count === 1;
+     WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid AND deleted_at IS NULL
+       AND NOT (bump_signs_previous AND previous_secret_expires_at > ${now})`;
+  if (count === 1) return 'rotated';
+  return (await findWebhook(db, organizationId, id)) ? 'in_progress' : 'not_found';
+}
+
+export type ActivationResult = 'activated' | 'not_found' | 'nothing_to_activate';
+
+/** X-Bump-Signature-256 switches to the current secret now; webhook-signature keeps both until the overlap ends. */
+export async function activateWebhookSecret(db: Db, organizationId: string, id: string, now = new Date()): Promise<ActivationResult> {
+  if (!isUuid(id)) return 'not_found';
+  const count = await db.prisma.$executeRaw`
+    UPDATE webhooks SET bump_signs_previous = false, updated_at = now()
+     WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid AND deleted_at IS NULL
+       AND bump_signs_previous AND previous_secret_expires_at > ${now}`;
+  if (count === 1) return 'activated';
+  return (await findWebhook(db, organizationId, id)) ? 'nothing_to_activate' : 'not_found';
 }

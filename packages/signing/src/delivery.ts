@@ -10,6 +10,8 @@ export interface SignDeliveryInput {
   secret: string;
   /** Still-valid secret during a rotation window; null/undefined when none. */
   previousSecret?: string | null;
+  /** The secret X-Bump-Signature-256 is keyed with (default: `secret`); the previous one until a rotation is activated. */
+  bumpSecret?: string;
 }
 
 // A type alias rather than an interface so it stays assignable to plain
@@ -24,7 +26,8 @@ export type DeliveryHeaders = {
 /**
  * All signature headers for one outgoing delivery.
  *
- * Bump only ever uses the current secret (its receivers know one secret);
+ * Bump receivers know one secret and check one signature, so
+ * X-Bump-Signature-256 is keyed with `bumpSecret`, the one they hold;
  * webhook-signature lists current then previous so receivers that have not
  * switched yet keep verifying during a rotation.
  */
@@ -34,10 +37,11 @@ export function signDelivery({
   body,
   secret,
   previousSecret,
+  bumpSecret,
 }: SignDeliveryInput): DeliveryHeaders {
   const keys = previousSecret ? [standardKey(secret), standardKey(previousSecret)] : [standardKey(secret)];
   return {
-    'X-Bump-Signature-256': signBump(secret, body),
+    'X-Bump-Signature-256': signBump(bumpSecret ?? secret, body),
     'webhook-id': deliveryId,
     'webhook-timestamp': String(timestamp),
     // Also rejects non-integer timestamps, which String() above would have

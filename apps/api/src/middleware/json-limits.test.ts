@@ -20,4 +20,11 @@ describe('findJsonFault', () => {
     expect(findJsonFault({ diff: { details: [{ ['k\u0000']: 1 }] } }, 10)).toEqual({ kind: 'nul', path: 'diff.details.0.k\u0000' });
     expect(findJsonFault({ name: 'fine ünïcode' }, 10)).toBeNull();
   });
+
+  it('finds lone surrogates in values and keys, and lets surrogate pairs through', () => {
+    expect(findJsonFault({ name: '\ud800' }, 10)).toEqual({ kind: 'lone-surrogate', path: 'name' });
+    expect(findJsonFault({ diff: { title: 'a\udfffb' } }, 10)).toEqual({ kind: 'lone-surrogate', path: 'diff.title' });
+    expect(findJsonFault({ ['\udc00']: 1 }, 10)).toEqual({ kind: 'lone-surrogate', path: '\udc00' });
+    expect(findJsonFault({ name: 'emoji \ud83d\ude00' }, 10)).toBeNull();
+  });
 });

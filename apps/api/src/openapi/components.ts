@@ -30,7 +30,8 @@ const Webhook = z.object({
   secretMasked: z.string().meta({ examples: ['whsec_k3Jd…'] }),
   createdAt: timestamp,
   updatedAt: timestamp,
-  previousSecretExpiresAt: timestamp.nullable().meta({ description: 'Until then the previous secret still signs, as a second signature.' }),
+  previousSecretExpiresAt: timestamp.nullable().meta({ description: 'End of the rotation overlap: until then `webhook-signature` also carries a signature with the previous secret.' }),
+  bumpSwitchesAt: timestamp.nullable().meta({ description: 'Until then (or until activate-secret) `X-Bump-Signature-256` is still signed with the previous secret; null once it uses the current one.' }),
 });
 
 const Secret = z.object({ secret: z.string().meta({ description: '`whsec_` + base64 of 32 random bytes' }) });
@@ -57,7 +58,12 @@ const Attempt = z.object({
   requestHeaders: z.record(z.string(), z.string()),
   responseStatus: z.int().nullable(),
   responseHeaders: z.record(z.string(), z.union([z.string(), z.array(z.string())])).nullable(),
-  responseBody: z.string().nullable().meta({ description: 'The first 16 KiB' }),
+  responseBody: z.string().nullable().meta({ description: 'The first 16 KiB, as text PostgreSQL can hold (see responseBodyEncoding)' }),
+  responseBodyEncoding: z.enum(['utf8', 'utf8-replaced', 'base64']).meta({
+    description: '`utf8`: as received; `utf8-replaced`: NUL or invalid UTF-8 replaced by U+FFFD; `base64`: a binary body, its first 4 KiB in base64 (see the content-type response header)',
+  }),
+  reduced: z.boolean().meta({ description: 'The full record was refused by the database: only status, timing and error kind were kept' }),
+  url: z.string().nullable().meta({ description: 'Where this attempt was sent; null for attempts recorded before URLs were kept' }),
   durationMs: z.int(),
   error: z.object({ kind: z.string(), message: z.string().nullable() }).nullable(),
 });
@@ -115,7 +121,7 @@ export const components = {
   DocumentationList: list(Documentation, true),
   Webhook,
   WebhookCreated: Webhook.extend({ secret: Secret.shape.secret }),
-  WebhookList: list(Webhook, false),
+  WebhookList: list(Webhook, true),
   Secret,
   DeliveryItem,
   DeliveryList: list(DeliveryItem, true),

@@ -58,7 +58,7 @@ export function buildOpenApiDocument(version: string) {
       },
       '/v1/documentations/{idOrSlug}/webhooks': {
         post: { tags: ['Webhooks'], operationId: 'createWebhook', summary: 'Register a webhook on a documentation', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415, 429) } },
-        get: { tags: ['Webhooks'], operationId: 'listWebhooks', summary: 'List a documentation’s webhooks', parameters: [idOrSlug], responses: { ...ok(200, 'Webhooks, secrets masked', 'WebhookList'), ...errors(404) } },
+        get: { tags: ['Webhooks'], operationId: 'listWebhooks', summary: 'List a documentation’s webhooks', parameters: [idOrSlug, ...pageParams(100)], responses: { ...ok(200, 'Webhooks, oldest first, secrets masked', 'WebhookList'), ...errors(400, 404) } },
       },
       '/v1/documentations/{idOrSlug}/events': {
         post: {
@@ -82,7 +82,24 @@ export function buildOpenApiDocument(version: string) {
         get: { tags: ['Webhooks'], operationId: 'revealWebhookSecret', summary: 'Reveal a webhook’s signing secret', parameters: [webhookId], responses: { ...ok(200, 'The secret', 'Secret'), ...errors(404) } },
       },
       '/v1/webhooks/{id}/rotate-secret': {
-        post: { tags: ['Webhooks'], operationId: 'rotateWebhookSecret', summary: 'Rotate a webhook’s signing secret', parameters: [webhookId], responses: { ...ok(200, 'The new secret; the previous one still signs for 24 h', 'Secret'), ...errors(404) } },
+        post: {
+          tags: ['Webhooks'],
+          operationId: 'rotateWebhookSecret',
+          summary: 'Create the next secret (staged rotation)',
+          description:
+            'For 24 h `webhook-signature` carries a signature with each secret. `X-Bump-Signature-256` stays on the previous secret (the one receivers have) until activate-secret or the end of the 24 h. While a rotated secret waits for activation, another rotation is 409.',
+          parameters: [webhookId],
+          responses: { ...ok(200, 'The next secret', 'Secret'), ...errors(404, 409) },
+        },
+      },
+      '/v1/webhooks/{id}/activate-secret': {
+        post: {
+          tags: ['Webhooks'],
+          operationId: 'activateWebhookSecret',
+          summary: '`X-Bump-Signature-256` switches to the next secret now',
+          parameters: [webhookId],
+          responses: { ...ok(200, 'The webhook', 'Webhook'), ...errors(404, 409) },
+        },
       },
       '/v1/webhooks/{id}/test': {
         post: { tags: ['Webhooks'], operationId: 'testWebhook', summary: 'Send a sample change as a `ping` event', parameters: [webhookId], responses: { ...ok(202, 'Accepted', 'TestAccepted'), ...errors(404) } },

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { metricsAllowed } from '@hookline/telemetry';
 import type { AppContext } from '../context';
 import { HttpProblem } from '../problem';
 import { sendProblem } from '../middleware/errors';
@@ -24,7 +25,7 @@ async function check(probe: () => Promise<unknown>): Promise<'ok' | string> {
 }
 
 /** Unauthenticated: orchestrators and Prometheus call these. */
-export function healthRoutes({ db, queue, metrics, lifecycle }: AppContext): Router {
+export function healthRoutes({ db, queue, metrics, lifecycle, config }: AppContext): Router {
   const router = Router();
   registerQueueDepth(metrics.registry, queue);
 
@@ -43,7 +44,11 @@ export function healthRoutes({ db, queue, metrics, lifecycle }: AppContext): Rou
     sendProblem(res, new HttpProblem(503, 'not-ready', 'Service Unavailable', `Not ready: ${failing.join('; ')}.`));
   });
 
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (!metricsAllowed(req.headers.authorization, config.metricsToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      return sendProblem(res, new HttpProblem(401, 'unauthorized', 'Unauthorized', '/metrics needs Authorization: Bearer <METRICS_TOKEN>.'));
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -7,8 +7,8 @@ import { bestEffort } from '../enqueue';
 import { notFound } from '../problem';
 import { DEFAULT_QUOTAS, QuotaExceeded } from '../quotas';
 import { webhookView } from '../representations';
-import { WebhookCreate, WebhookUpdate } from '../schemas';
-import { idParam, organizationOf, param, parseBody } from '../validation';
+import { WebhookCreate, WebhookPageQuery, WebhookUpdate } from '../schemas';
+import { idParam, organizationOf, param, parseBody, parseQuery } from '../validation';
 import { loadDocumentation, loadWebhook } from './lookups';
 
 /** Workers cache webhooks; every change is announced so they drop theirs at once. */
@@ -47,8 +47,8 @@ export function webhookRoutes(ctx: AppContext): Router {
   router.get('/v1/documentations/:idOrSlug/webhooks', async (req, res) => {
     const organizationId = organizationOf(res);
     const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
-    const webhooks = await listWebhooks(db, organizationId, documentation.id);
-    res.json({ data: webhooks.map((webhook) => webhookView(webhook, secretBox)) });
+    const page = await listWebhooks(db, organizationId, documentation.id, parseQuery(WebhookPageQuery, req.query));
+    res.json({ data: page.data.map((webhook) => webhookView(webhook, secretBox)), nextCursor: page.nextCursor });
   });
 
   router.get('/v1/webhooks/:id', async (req, res) => {

@@ -1,3 +1,4 @@
+import { KeySwitchPrompt } from '../auth/KeySwitchPrompt';
 import { SignIn } from '../auth/SignIn';
 import { useSession } from '../auth/use-session';
 import { DocumentationList } from '../documentations/DocumentationList';
@@ -27,6 +28,9 @@ export function App() {
         {route.page === 'integrations' ? <IntegrationsPage key={route.slug} slug={route.slug} /> : null}
         {route.page === 'not-found' ? <NotFound path={route.path} /> : null}
       </Shell>
+      {session.offeredKey ? (
+        <KeySwitchPrompt current={session.apiKey} offered={session.offeredKey} accept={session.acceptOfferedKey} decline={session.declineOfferedKey} />
+      ) : null}
     </ApiContext.Provider>
   );
 }

@@ -37,6 +37,12 @@ export function AttemptView({ attempt, number, open }: { attempt: Attempt; numbe
           </time>
         </summary>
         <div className="attempt-body">
+          {attempt.url ? (
+            <p className="break" data-testid="attempt-url">
+              Sent to <code>{attempt.url}</code>
+            </p>
+          ) : null}
+          {attempt.reduced ? <p className="muted">Only the status, timing and error kind of this attempt could be stored.</p> : null}
           {attempt.error ? (
             <div className="alert alert-error">
               <p>
@@ -58,7 +64,11 @@ export function AttemptView({ attempt, number, open }: { attempt: Attempt; numbe
               ) : (
                 <>
                   <Headers headers={attempt.responseHeaders} />
-                  <h5>Body (first 16 KiB)</h5>
+                  <h5>
+                    Body (first 16 KiB)
+                    {attempt.responseBodyEncoding === 'utf8-replaced' ? ' — bytes that are not text (NUL, invalid UTF-8) shown as �' : null}
+                    {attempt.responseBodyEncoding === 'base64' ? ' — binary, first 4 KiB in base64' : null}
+                  </h5>
                   {attempt.responseBody ? (
                     <pre className="response-body">
                       <code>{prettyBody(attempt.responseBody)}</code>

@@ -14,7 +14,7 @@ export function OneTimeSecret({ secret, reason, onDismiss }: OneTimeSecretProps)
       <p>
         <strong>{reason === 'created' ? 'Webhook added. ' : 'New secret generated. '}</strong>
         Copy the signing secret now and store it with your receiver: it is shown in full only this once (you can reveal it again later on purpose).
-        {reason === 'rotated' ? ' The old secret keeps signing, as a second signature, for 24 hours so you can switch without missing a delivery.' : null}
+        {reason === 'rotated' ? ' The old secret keeps signing until you activate this one (at most 24 hours): see below what each receiver must do.' : null}
       </p>
       <div className="secret-line">
         <code className="secret" data-testid="full-secret">

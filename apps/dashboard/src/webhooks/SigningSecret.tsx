@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { asProblem, type ApiProblem, type Webhook } from '../api';
 import { useApi } from '../app/api-context';
-import { formatDateTime } from '../format';
 import { CopyButton } from '../ui/CopyButton';
 import { Dialog } from '../ui/Dialog';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { OneTimeSecret } from './OneTimeSecret';
+import { RotationNotice } from './RotationNotice';
 
 interface SigningSecretProps {
   webhook: Webhook;
@@ -77,20 +77,21 @@ export function SigningSecret({ webhook, onRotated }: SigningSecretProps) {
           Rotate secret
         </button>
       </div>
-      {webhook.previousSecretExpiresAt ? (
-        <p className="hint" data-testid="previous-secret">
-          The previous secret also signs (as a second signature) until {formatDateTime(webhook.previousSecretExpiresAt)}.
-        </p>
-      ) : null}
+      <RotationNotice webhook={webhook} onActivated={onRotated} />
       <ProblemAlert problem={problem?.problem} action={problem?.action} />
       {rotated ? <OneTimeSecret secret={rotated} reason="rotated" onDismiss={() => setRotated(null)} /> : null}
       {confirming ? (
         <Dialog title="Rotate the signing secret?" onClose={() => setConfirming(false)}>
-          <p>A new secret is generated and signs every delivery from now on.</p>
-          <p>
-            <strong>The old secret keeps signing for 24 hours</strong>, as a second signature on each request, so receivers that still check it go on
-            working while you update them.
-          </p>
+          <p>A new secret is generated. Nothing breaks for receivers that still have the old one:</p>
+          <ul>
+            <li>
+              <code>webhook-signature</code> (Standard Webhooks) carries a signature with each secret for 24 hours.
+            </li>
+            <li>
+              <code>X-Bump-Signature-256</code> stays signed with the old secret until you press <em>Activate new secret</em>, or for 24 hours at most.
+            </li>
+          </ul>
+          <p>Another rotation is possible once the new secret is activated.</p>
           <div className="actions">
             <button type="button" className="button button-primary" onClick={rotate} disabled={busy}>
               {busy ? 'Rotating…' : 'Rotate secret'}

@@ -7,6 +7,8 @@ export interface CachedWebhook {
   secret: string;
   previousSecret: string | null;
   previousSecretExpiresAt: number | null;
+  /** Until activation (or the overlap's end) X-Bump-Signature-256 stays on the previous secret. */
+  bumpSignsPrevious: boolean;
   enabled: boolean;
   deleted: boolean;
   organizationId: string;
@@ -45,6 +47,7 @@ export class DeliverySources {
               secret: secretBox.open(row.secretEncrypted, row.id),
               previousSecret: row.previousSecretEncrypted ? secretBox.open(row.previousSecretEncrypted, row.id) : null,
               previousSecretExpiresAt: row.previousSecretExpiresAt?.getTime() ?? null,
+              bumpSignsPrevious: row.bumpSignsPrevious,
               enabled: row.enabled,
               deleted: row.deleted,
               organizationId: row.organizationId,
@@ -67,8 +70,16 @@ export class DeliverySources {
   }
 }
 
-/** The previous secret still signs until its rotation window closes. */
-export function signingSecrets(webhook: CachedWebhook, now = Date.now()): { secret: string; previousSecret: string | null } {
+/**
+ * The previous secret still signs webhook-signature until its rotation window
+ * closes, and X-Bump-Signature-256 until the new secret is activated: a Bump
+ * receiver holds exactly one secret and checks exactly one signature.
+ */
+export function signingSecrets(webhook: CachedWebhook, now = Date.now()): { secret: string; previousSecret: string | null; bumpSecret: string } {
   const previousValid = webhook.previousSecret !== null && webhook.previousSecretExpiresAt !== null && webhook.previousSecretExpiresAt > now;
-  return { secret: webhook.secret, previousSecret: previousValid ? webhook.previousSecret : null };
+  return {
+    secret: webhook.secret,
+    previousSecret: previousValid ? webhook.previousSecret : null,
+    bumpSecret: previousValid && webhook.bumpSignsPrevious ? webhook.previousSecret! : webhook.secret,
+  };
 }

@@ -29,12 +29,17 @@ describe('AddressPolicy', () => {
     ['::ffff:7f00:1', 'IPv4-mapped loopback, hex form'],
     ['::ffff:169.254.169.254', 'IPv4-mapped metadata'],
     ['64:ff9b::10.0.0.1', 'NAT64 of a private address'],
+    ['2002:7f00:1::', '6to4 of loopback'],
+    ['2002:a9fe:a9fe::1', '6to4 of cloud metadata'],
+    ['2002:808:808::1', '6to4 (refused whole)'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['2001::1', 'Teredo prefix'],
     ['not-an-ip', 'not an address'],
   ])('refuses %s (%s)', (address) => {
     expect(strict.permits(address)).toBe(false);
   });
 
-  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::6810:85e5', '::ffff:8.8.8.8'])('permits public %s', (address) => {
+  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::6810:85e5', '::ffff:8.8.8.8', '2001:4860:4860::8888', '2003::1'])('permits public %s', (address) => {
     expect(strict.permits(address)).toBe(true);
   });
 

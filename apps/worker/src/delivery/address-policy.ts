@@ -33,6 +33,10 @@ const BLOCKED_V6: Array<[string, number]> = [
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
   ['2001:db8::', 32], // documentation
+  // 6to4 and Teredo embed an IPv4 address (2002:7f00:1:: is 127.0.0.1 behind a relay); both are
+  // obsolete for servers, so they are refused whole rather than judged by what they embed.
+  ['2002::', 16], // 6to4
+  ['2001::', 32], // Teredo
   ['fc00::', 7], // unique local, includes fd00:ec2::254 (EC2 metadata)
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated, still routed by some stacks)

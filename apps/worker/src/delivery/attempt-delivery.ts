@@ -131,6 +131,8 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     responseStatus: result.statusCode,
     responseHeaders: result.headers,
     responseBody: result.body,
+    responseBodyEncoding: result.bodyEncoding,
+    url: webhook.url,
     durationMs: result.durationMs,
     errorKind: result.errorKind ?? (outcome.kind === 'succeeded' ? null : httpErrorKind(result.statusCode)),
     errorMessage: result.errorMessage ?? (outcome.kind === 'final' ? outcome.reason : null),

@@ -2,14 +2,16 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import type { AddressPolicy } from './address-policy';
+import { decodeResponseBody, storableHeaders, storableText, type ResponseBodyEncoding } from './response-text';
 
 export const RESPONSE_BODY_LIMIT = 16 * 1024;
 
 export interface SendResult {
   statusCode: number | null;
   headers: Record<string, string | string[]> | null;
-  /** First 16 KiB of the response body, as text. */
+  /** First 16 KiB of the response body, as text PostgreSQL can hold (see bodyEncoding). */
   body: string | null;
+  bodyEncoding: ResponseBodyEncoding;
   durationMs: number;
   errorKind: string | null;
   errorMessage: string | null;
@@ -61,6 +63,7 @@ function errorKind(error: unknown): { kind: string; message: string } {
     const message = current.message ?? String(current);
     if (code === 'ERR_ADDRESS_REFUSED') return { kind: 'address_refused', message };
     if (current.name === 'TimeoutError' || current.name === 'AbortError' || /TIMEOUT/.test(code)) return { kind: 'timeout', message: 'no complete answer within the delivery timeout' };
+    if (code === 'UND_ERR_HEADERS_OVERFLOW') return { kind: 'response_headers_too_large', message };
     if (code === 'ECONNREFUSED') return { kind: 'connection_refused', message };
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return { kind: 'connection_reset', message };
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') return { kind: 'dns', message };
@@ -86,7 +89,7 @@ export class HttpClient {
   async post(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();
     const refused = this.refusedLiteral(url);
-    if (refused) return { statusCode: null, headers: null, body: null, durationMs: 0, errorKind: refused.kind, errorMessage: refused.message };
+    if (refused) return { statusCode: null, headers: null, body: null, bodyEncoding: 'utf8', durationMs: 0, errorKind: refused.kind, errorMessage: refused.message };
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
       const response = await request(url, {
@@ -101,17 +104,21 @@ export class HttpClient {
       const read = await readCapped(response.body);
       // The status line decides the outcome; a body that stalls afterwards is only noted.
       const bodyError = read.error ? errorKind(read.error) : null;
+      const contentType = response.headers['content-type'];
+      const decoded = decodeResponseBody(read.bytes, Array.isArray(contentType) ? contentType[0] : contentType, read.bytes.length >= RESPONSE_BODY_LIMIT);
       return {
         statusCode: response.statusCode,
-        headers: response.headers as Record<string, string | string[]>,
-        body: read.text,
+        headers: storableHeaders(response.headers),
+        body: decoded.text,
+        bodyEncoding: decoded.encoding,
         durationMs: Math.round(performance.now() - started),
         errorKind: bodyError ? `response_body_${bodyError.kind}` : null,
-        errorMessage: bodyError?.message ?? null,
+        errorMessage: bodyError ? storableText(bodyError.message) : null,
       };
     } catch (error) {
       const { kind, message } = errorKind(error);
-      return { statusCode: null, headers: null, body: null, durationMs: Math.round(performance.now() - started), errorKind: kind, errorMessage: message };
+      const durationMs = Math.round(performance.now() - started);
+      return { statusCode: null, headers: null, body: null, bodyEncoding: 'utf8', durationMs, errorKind: kind, errorMessage: storableText(message) };
     }
   }
 
@@ -137,7 +144,7 @@ export class HttpClient {
 }
 
 /** Reads at most RESPONSE_BODY_LIMIT bytes; an endless body is cut, not awaited. */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<{ text: string; error?: unknown }> {
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<{ bytes: Buffer; error?: unknown }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let error: unknown;
@@ -154,5 +161,5 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Pr
   } catch (readError) {
     error = readError;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), error };
+  return { bytes: Buffer.concat(chunks), error };
 }

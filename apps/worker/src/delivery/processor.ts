@@ -13,10 +13,15 @@ export class RetryLater extends Error {
   }
 }
 
+/** Longest wait after unexpected errors (5 s, doubling each time). */
+export const UNEXPECTED_ERROR_MAX_BACKOFF_MS = 60 * 60_000;
+
 /** BullMQ's custom backoff: the delay chosen when the attempt was classified. */
-export function deliveryBackoff(_attemptsMade: number, _type?: string, error?: Error): number {
-  // An unexpected error (not a classified attempt) is retried soon; the attempt itself was not made.
-  return error instanceof RetryLater ? error.delayMs : 5_000;
+export function deliveryBackoff(attemptsMade: number, _type?: string, error?: Error): number {
+  if (error instanceof RetryLater) return error.delayMs;
+  // An unexpected error (not a classified attempt) backs off exponentially, so a
+  // fault that repeats cannot turn into a POST every few seconds.
+  return Math.min(5_000 * 2 ** Math.max(0, attemptsMade - 1), UNEXPECTED_ERROR_MAX_BACKOFF_MS);
 }
 
 export interface ProcessorDeps extends DeliveryDeps {

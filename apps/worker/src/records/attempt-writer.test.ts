@@ -52,16 +52,29 @@ describe('AttemptWriter', () => {
     expect(writer.pending).toBe(0);
   });
 
-  it('rejects only the record the database refuses, and writes the rest', async () => {
+  it('rejects only the record the database refuses even in reduced form, and writes the rest', async () => {
     const written: string[] = [];
     const writer = new AttemptWriter({
       write: async (rs) => {
-        if (rs.some((r) => r.id === 'a2')) throw Object.assign(new Error('violates foreign key constraint'), { code: '23503' });
+        if (rs.some((r) => r.id === 'a2')) throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
         written.push(...rs.map((r) => r.id));
       },
     });
     const outcomes = await Promise.allSettled([1, 2, 3].map((n) => writer.record(record(n))));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(written.sort()).toEqual(['a1', 'a3']);
+  });
+
+  it('writes a refused record again in reduced form, without headers or body', async () => {
+    const written: Array<{ id: string; reduced?: boolean; body: string | null }> = [];
+    const writer = new AttemptWriter({
+      write: async (rs) => {
+        if (rs.some((r) => r.responseBody?.includes('\u0000'))) throw Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+        written.push(...rs.map((r) => ({ id: r.id, reduced: r.reduced, body: r.responseBody })));
+      },
+      lingerMs: 1,
+    });
+    await writer.record({ ...record(1), responseBody: 'a\u0000b', responseHeaders: { x: 'y' } } as AttemptRecord);
+    expect(written).toEqual([{ id: 'a1', reduced: true, body: null }]);
   });
 });

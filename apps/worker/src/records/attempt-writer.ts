@@ -8,12 +8,16 @@ export interface AttemptWriterOptions {
   lingerMs?: number;
   /** Called when a write fails; the batch is kept and written again. */
   onWriteError?: (error: unknown, pending: number) => void;
+  /** Called when a record is refused for its content and written in reduced form instead. */
+  onReduced?: (error: unknown, record: AttemptRecord) => void;
   /** Whether an error may pass by itself (database away). Others are the data's fault. */
   isTransient?: (error: unknown) => boolean;
 }
 
 interface Queued {
   record: AttemptRecord;
+  /** Already the reduced form: if this one is refused too, the record is lost. */
+  reducedTried?: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
   /** Written on its own: its batch failed for a reason that was not transient. */
@@ -30,6 +34,21 @@ export function isTransientDbError(error: unknown): boolean {
   if (typeof code !== 'string') return true;
   if (/^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, ...
   return code.startsWith('08') || code.startsWith('57P') || code === '53300' || code === '40001' || code === '40P01';
+}
+
+/** Status, timing and error kind: what remains of an attempt whose full record was refused. */
+export function reducedRecord(record: AttemptRecord, error: unknown): AttemptRecord {
+  const code = (error as { code?: unknown })?.code;
+  return {
+    ...record,
+    requestHeaders: {},
+    responseHeaders: null,
+    responseBody: null,
+    responseBodyEncoding: 'utf8',
+    errorMessage: record.errorKind ? `record reduced (database refused it${typeof code === 'string' ? `: ${code}` : ''})` : null,
+    url: record.url && /^[\x20-\x7e]*$/.test(record.url) ? record.url : null,
+    reduced: true,
+  };
 }
 
 /**
@@ -124,6 +143,16 @@ export class AttemptWriter {
             // One bad record must not hold back the others: write them one by one to find it.
             for (const q of batch) q.alone = true;
             this.queue.unshift(...batch);
+          } else if (!batch[0]!.reducedTried) {
+            // Refused for what it holds (e.g. bytes PostgreSQL rejects): keep what the delivery
+            // needs, so it is never sent again merely because its record failed.
+            const q = batch[0]!;
+            this.queue.unshift({ ...q, record: reducedRecord(q.record, error), reducedTried: true, alone: true });
+            this.options.onReduced?.(error, q.record);
+          } else if ((error as { code?: unknown })?.code === '23503') {
+            // Its delivery no longer exists (removed with its documentation or by retention):
+            // there is nothing to record it against, and failing would only send it again.
+            batch[0]!.resolve();
           } else {
             batch[0]!.reject(error);
           }
