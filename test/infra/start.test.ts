@@ -24,7 +24,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stdo
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -43,12 +43,12 @@ describe('npm start without its services', () => {
       expect.stringMatching(new RegExp(`^Redis is not reachable at 127\\.0\\.0\\.1:${redisPort} \\(REDIS_URL\\); start it with: (docker compose up -d postgres redis|redis-server --daemonize yes .*--port ${redisPort}.*)$`)),
     ]);
     expect(run.stderr).not.toMatch(/^\s+at /m);
-  }, 30_000);
+  }, 60_000);
 
   it('names only the one that is down', async () => {
     const redisPort = await closedPort();
     const run = await start({ DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/hookline_test', REDIS_URL: `redis://127.0.0.1:${redisPort}` });
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toMatch(new RegExp(`^Redis is not reachable at 127\\.0\\.0\\.1:${redisPort} \\(REDIS_URL\\); start it with: \\S.*$`));
-  }, 30_000);
+  }, 60_000);
 });
