@@ -12,6 +12,10 @@ export interface AppConfig {
   redisTimeoutMs?: number;
   /** How long a successful API key lookup is trusted (revocation takes effect within this). */
   authCacheTtlMs?: number;
+  /** Largest deployed definition, inflated (DEFINITION_MAX_BYTES). */
+  definitionMaxBytes?: number;
+  /** Largest body of POST /v1/diffs, which diffs in the API process (DIFF_PREVIEW_MAX_BYTES). */
+  diffPreviewMaxBytes?: number;
   /** The dashboard's build, served at / when present. */
   dashboardDir?: string | null;
 }

@@ -15,6 +15,8 @@ const schema = z.object({
   DELIVERY_RETRY_SCHEDULE: env.retrySchedule,
   // The same rule as the worker's: both sides must name the same queue.
   QUEUE_PREFIX: env.queuePrefix,
+  DEFINITION_MAX_BYTES: z.coerce.number().int('expected an integer number of bytes').min(1024, 'expected at least 1024 bytes').default(50 * 1024 * 1024),
+  DIFF_PREVIEW_MAX_BYTES: z.coerce.number().int('expected an integer number of bytes').min(1024, 'expected at least 1024 bytes').default(2 * 1024 * 1024),
 });
 
 export interface ApiConfig extends AppConfig {
@@ -43,6 +45,8 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     secretsKey: loadSecretsKey({ value: parsed.SECRETS_KEY, nodeEnv: parsed.NODE_ENV, file: options.secretsKeyFile, warn: options.warn }),
     maxAttempts: parsed.DELIVERY_RETRY_SCHEDULE.length + 1,
     queuePrefix: parsed.QUEUE_PREFIX,
+    definitionMaxBytes: parsed.DEFINITION_MAX_BYTES,
+    diffPreviewMaxBytes: parsed.DIFF_PREVIEW_MAX_BYTES,
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   };
 }

@@ -6,6 +6,7 @@ import { createLogger } from '@hookline/telemetry';
 import { DeliveryWorker } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
+import { VersionWorker } from './versions/version-worker';
 
 async function main(): Promise<void> {
   let config;
@@ -33,6 +34,10 @@ async function main(): Promise<void> {
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
   });
 
+  const versionsRedis = createRedis(config.REDIS_URL, 'worker');
+  versionsRedis.on('error', (error: Error) => logger.warn('redis connection error', { err: error }));
+  const versions = new VersionWorker({ db, connection: versionsRedis, deliveries: worker.queue, logger, prefix: config.QUEUE_PREFIX });
+
   let ready = false;
   let health: Server | null = null;
   let stopping: Promise<void> | null = null;
@@ -45,7 +50,9 @@ async function main(): Promise<void> {
         logger.error('shutdown took too long; exiting');
         process.exit(1);
       }, config.DELIVERY_TIMEOUT_MS + 30_000).unref();
+      await versions.close();
       await worker.close();
+      await versionsRedis.quit().catch(() => versionsRedis.disconnect());
       health?.close();
       await db.close();
       logger.info('stopped', { attemptsWritten: worker.writer.written });
@@ -56,6 +63,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await worker.start();
+  await versions.start();
   if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready);
   ready = true;
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX });

@@ -25,3 +25,18 @@ export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliveryS
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
 export { countRecoverable, recoverDeliveries } from './recovery';
+export {
+  createVersion,
+  findVersion,
+  findVersionDefinition,
+  latestDefinition,
+  listVersions,
+  loadVersionWork,
+  completeVersion,
+  versionSummariesByEvent,
+  type VersionRow,
+  type NewVersion,
+  type VersionWork,
+  type VersionOutcome,
+  type VersionStatus,
+} from './versions';

@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 export const QUEUE_PREFIX = '{hookline}';
 export const DELIVERIES_QUEUE = 'deliveries';
+/** Diffs of deployed definitions: CPU-heavy, so a queue of their own that deliveries never wait behind. */
+export const VERSION_DIFFS_QUEUE = 'version-diffs';
 
 /**
  * The one job catalog both sides import. Payloads carry ids, never secrets or
@@ -25,6 +27,11 @@ export const jobCatalog = {
       // A redelivery asked for by a person: one attempt, no retries.
       manual: z.boolean().optional(),
     }),
+  },
+  diffVersion: {
+    queue: VERSION_DIFFS_QUEUE,
+    // The id only: the definitions (up to tens of MB) stay in PostgreSQL.
+    schema: z.object({ versionId: z.uuid() }),
   },
 } as const;
 

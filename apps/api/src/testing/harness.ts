@@ -49,6 +49,9 @@ export interface TestApiOptions {
   appRedis?: () => Redis;
   redisTimeoutMs?: number;
   dashboardDir?: string;
+  /** Limits of the definition routes (DEFINITION_MAX_BYTES, DIFF_PREVIEW_MAX_BYTES). */
+  definitionMaxBytes?: number;
+  diffPreviewMaxBytes?: number;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -63,7 +66,13 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const appRedis = options.appRedis ? options.appRedis() : redis;
-  const app = createApp({ config: { queuePrefix: prefix, redisTimeoutMs: options.redisTimeoutMs, dashboardDir: options.dashboardDir }, db, queue, redis: appRedis, secretBox, logger });
+  const app = createApp({ config: {
+      queuePrefix: prefix,
+      redisTimeoutMs: options.redisTimeoutMs,
+      dashboardDir: options.dashboardDir,
+      definitionMaxBytes: options.definitionMaxBytes,
+      diffPreviewMaxBytes: options.diffPreviewMaxBytes,
+    }, db, queue, redis: appRedis, secretBox, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
