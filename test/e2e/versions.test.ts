@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import Ajv2020 from 'ajv/dist/2020';
 import { gzipSync } from 'node:zlib';
 import { stringify as toYaml } from 'yaml';
 import { createRedis } from '@hookline/queue';
@@ -30,7 +31,7 @@ describe('versions: deploy a definition → diff in the worker → signed struct
   const deploy = async (body: string | Buffer, headers: Record<string, string>) => {
     const response = await fetch(`${api.baseUrl}/v1/documentations/${slug}/versions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, ...headers }, body });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: response.status, location: response.headers.get("location"), body: (await response.json()) as any };
+    return { status: response.status, location: response.headers.get('location'), body: (await response.json()) as any };
   };
   const deployed = async (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
     const answer = await deploy(body, headers);
@@ -189,5 +190,40 @@ describe('versions: deploy a definition → diff in the worker → signed struct
     expect(invalid.body.errors[0].path).toMatch(/^current/);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(all.requests.length).toBe(before);
+  });
+
+  it('delivered bodies (structure_change and ping) match the webhooks: section of /openapi.json, with no null string', async () => {
+    const { body: document } = await api.call('/openapi.json');
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema(document, 'openapi.json', undefined, false);
+    const bodySchema = (event: string) => ajv.getSchema(`openapi.json#/webhooks/${event.replace('/', '~1')}/post/requestBody/content/application~1json/schema`)!;
+    const hooks = await api.call(`/v1/documentations/${slug}/webhooks`, { key });
+    const ping = await api.call(`/v1/webhooks/${hooks.body.data[0].id}/test`, { method: 'POST', key });
+    expect(ping.status).toBe(202);
+    await waitUntil(async () => all.requests.some((r) => r.headers['x-bump-event'] === 'ping'), 15_000, 'the ping');
+    for (const request of all.requests) {
+      const event = request.headers['x-bump-event'] as string;
+      const validate = bodySchema(event);
+      const parsed = JSON.parse(request.body);
+      expect({ event, valid: validate(parsed), errors: validate.errors ?? null }).toEqual({ event, valid: true, errors: null });
+      expect(Object.values(parsed.api)).not.toContain(null);
+    }
+    const pinged = JSON.parse(all.requests.find((r) => r.headers['x-bump-event'] === 'ping')!.body);
+    // The ping carries the documentation's current definition too.
+    expect(pinged.api.version).toBe('2.0.1');
+    expect(pinged.api.properties).toEqual([{ type: 'OpenAPI', url: expect.stringMatching(/^\/v1\/versions\/.+\/definition$/) }]);
+    // A body missing a required field fails the schema: the check can fail.
+    expect(bodySchema('ping')({ api: { id: 'x' }, diff: {} })).toBe(false);
+  });
+
+  it('the events route takes any diff that Bump\'s schema takes: no field required, extra keys kept', async () => {
+    for (const diff of [{}, { breaking: true }, { title: 'Only a title', vendor_field: { kept: [1] } }]) {
+      const answer = await api.call(`/v1/documentations/${slug}/events`, { method: 'POST', key, body: { diff } });
+      expect(answer.status).toBe(202);
+      const stored = await api.db.prisma.event.findUniqueOrThrow({ where: { id: answer.body.id } });
+      expect(JSON.parse(stored.body).diff).toEqual(diff);
+    }
+    const wrong = await api.call(`/v1/documentations/${slug}/events`, { method: 'POST', key, body: { diff: { details: [{ status: 'renamed' }] } } });
+    expect(wrong.status).toBe(400);
   });
 });
