@@ -1,29 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { GITHUB_RELEASES, githubDefinitionText } from '../../../test/support/octokit';
 import { diffDefinitions } from './diff';
 import { parseDefinitionText, type DefinitionObject } from './load';
 
-/**
- * GitHub's public OpenAPI document (~13 MB) from two releases of the
- * @octokit/openapi npm package, fetched once into a cache by `npm pack`
- * (CI has the npm registry). Not committed: too large.
- */
-const RELEASES = ['22.0.0', '23.0.2'] as const;
-const CACHE = path.resolve(__dirname, '../../../node_modules/.cache/hookline-octokit');
-const FILE = 'package/generated/api.github.com.json';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
-function githubDefinition(release: string): string {
-  const dir = path.join(CACHE, release);
-  const file = path.join(dir, FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const out = execFileSync('npm', ['pack', `@octokit/openapi@${release}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
-    execFileSync('tar', ['-xzf', path.join(dir, out), '-C', dir, FILE]);
-  }
-  return readFileSync(file, 'utf8');
-}
 
 /** The operations of a document, read straight from its `paths`. */
 function operations(doc: DefinitionObject): Set<string> {
@@ -34,13 +13,14 @@ function operations(doc: DefinitionObject): Set<string> {
   return found;
 }
 
+/** GitHub's public definition, two releases (see test/support/octokit.ts): real structure, 13 MB each. */
 describe("GitHub's OpenAPI document, two releases", () => {
   let before: DefinitionObject;
   let after: DefinitionObject;
 
   beforeAll(() => {
-    before = parseDefinitionText(githubDefinition(RELEASES[0]));
-    after = parseDefinitionText(githubDefinition(RELEASES[1]));
+    before = parseDefinitionText(githubDefinitionText(GITHUB_RELEASES[0]));
+    after = parseDefinitionText(githubDefinitionText(GITHUB_RELEASES[1]));
   }, 180_000);
 
   it('the operations added and removed are exactly those a direct comparison of `paths` finds; removed ones are breaking', async () => {
@@ -58,5 +38,5 @@ describe("GitHub's OpenAPI document, two releases", () => {
     expect(breaking).toBe(true);
     // Every item names an operation of one of the two documents.
     for (const item of endpoints) expect(old.has(item.name) || now.has(item.name)).toBe(true);
-  }, 120_000);
+  }, 240_000);
 });
