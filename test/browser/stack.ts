@@ -11,6 +11,8 @@ import { createTenant, testDb, testQueuePrefix, type TestTenant } from '../suppo
 import { Receiver, type Responder } from '../support/receiver';
 import { testSecretBox } from '../support/seed';
 import { startTestWorker } from '../support/worker';
+import { createLogger } from '@hookline/telemetry';
+import { VersionWorker } from '../../apps/worker/src/versions/version-worker';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DASHBOARD = path.join(ROOT, 'apps/dashboard');
@@ -65,6 +67,9 @@ export async function startStack(respond?: Responder): Promise<Stack> {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const worker = await startTestWorker({ db, secretBox, prefix }, { retrySchedule: RETRY_SCHEDULE, concurrency: 10 });
+  const versionsRedis = createRedis(TEST_REDIS_URL, 'worker');
+  const versions = new VersionWorker({ db, connection: versionsRedis, deliveries: worker.queue, logger: createLogger('versions-test', 'silent'), prefix });
+  await versions.start();
   const receiver = new Receiver(respond);
   await receiver.start();
 
@@ -89,6 +94,8 @@ export async function startStack(respond?: Responder): Promise<Stack> {
       // The browser keeps connections alive; they would hold close() open.
       server.closeAllConnections();
       await closed;
+      await versions.close();
+      await versionsRedis.quit();
       await worker.close();
       await receiver.stop();
       await queue.queue.obliterate({ force: true });

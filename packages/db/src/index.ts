@@ -34,6 +34,7 @@ export {
   loadVersionWork,
   completeVersion,
   versionSummariesByEvent,
+  changeSummaries,
   type VersionRow,
   type NewVersion,
   type VersionWork,

@@ -139,3 +139,18 @@ export async function versionSummariesByEvent(db: Db, eventIds: string[]): Promi
   );
   return new Map(rows.map((row) => [row.eventId, { versionId: row.versionId, text: row.text }]));
 }
+
+/**
+ * Each event's one-line change summary: the deployed version's summary when
+ * a version caused the event, else the title the producer gave its diff.
+ */
+export async function changeSummaries(db: Db, eventIds: string[]): Promise<Map<string, string>> {
+  if (eventIds.length === 0) return new Map();
+  const { rows } = await db.pool.query<{ id: string; summary: string | null }>(
+    `SELECT e.id, COALESCE(v.summary->>'text', (e.body::jsonb)->'diff'->>'title') AS summary
+       FROM events e LEFT JOIN documentation_versions v ON v.event_id = e.id
+      WHERE e.id = ANY($1::uuid[])`,
+    [[...new Set(eventIds)]],
+  );
+  return new Map(rows.filter((row) => row.summary !== null).map((row) => [row.id, row.summary!]));
+}
