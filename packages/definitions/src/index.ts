@@ -4,4 +4,4 @@ export { validateDefinition, specificationOf, type ValidDefinition, type Specifi
 export { diffDefinitions, type StructuralDiff } from './diff';
 export { itemId, type BumpDiff, type DiffItem } from './bump-diff';
 export { summarize, summaryLine, type DiffSummary } from './summary';
-export { compareDefinitions, type Comparison } from './compare';
+export { compareDefinitions, type Comparison, type CompareOptions } from './compare';

@@ -1,20 +1,20 @@
 import { completeVersion, findDocumentation, ingestEvent, loadVersionWork, type Db, type QueuedDelivery } from '@hookline/db';
-import { compareDefinitions, type DefinitionObject } from '@hookline/definitions';
+import type { CompareOptions, Comparison } from '@hookline/definitions';
+import { DiffFailed, compareInThread } from './diff-runner';
 
 export interface DiffVersionDeps {
   db: Db;
   /** Enqueues the deliveries of the event a structural change created (after commit: the outbox). */
   enqueueDeliveries: (deliveries: QueuedDelivery[]) => Promise<void>;
+  /** Compares two definitions given as JSON text; default: in a thread of its own. */
+  compare?: (before: string, after: string, options: CompareOptions) => Promise<Comparison>;
 }
 
 export type DiffVersionResult = 'first' | 'identical' | 'text-only' | 'structural' | 'already-done' | 'missing';
 
 const definitionUrl = (id: string) => `/v1/versions/${id}/definition`;
 
-/** Thrown when the definitions themselves cannot be diffed: retrying would not help. */
-export class DiffFailed extends Error {
-  override name = 'DiffFailed';
-}
+export { DiffFailed };
 
 /**
  * Diffs a deployed version against the one before it and, when the
@@ -41,20 +41,13 @@ export async function diffVersion(deps: DiffVersionDeps, versionId: string): Pro
   const documentation = await findDocumentation(db, work.organizationId, work.documentationId);
   if (!documentation) return 'missing';
 
-  let comparison;
-  try {
-    const before = JSON.parse(work.previous.definition) as DefinitionObject;
-    const after = JSON.parse(work.definition) as DefinitionObject;
-    const base = documentation.humanUrl?.replace(/\/+$/, '');
-    comparison = await compareDefinitions(before, after, {
-      id: versionId,
-      publicUrl: base ? `${base}/changes/${versionId}` : `/v1/versions/${versionId}`,
-      previousVersionUrl: definitionUrl(work.previous.id),
-      currentVersionUrl: definitionUrl(versionId),
-    });
-  } catch (error) {
-    throw new DiffFailed(`the definitions could not be compared: ${(error as Error).message}`);
-  }
+  const base = documentation.humanUrl?.replace(/\/+$/, '');
+  const comparison = await (deps.compare ?? compareInThread)(work.previous.definition, work.definition, {
+    id: versionId,
+    publicUrl: base ? `${base}/changes/${versionId}` : `/v1/versions/${versionId}`,
+    previousVersionUrl: definitionUrl(work.previous.id),
+    currentVersionUrl: definitionUrl(versionId),
+  });
   if (!comparison.structural) {
     await completeVersion(db, versionId, { status: 'done', diff: comparison.diff, summary: comparison.summary });
     return 'text-only';

@@ -14,9 +14,9 @@ export interface VersionWorkerOptions {
 }
 
 /**
- * Consumes the version diffs queue, one job at a time: a diff of two large
- * definitions is seconds of CPU, and a second one in parallel would only
- * share the same core.
+ * Consumes the version diffs queue, one job at a time per process: a diff of
+ * two large definitions is seconds of CPU (in a thread of its own), and a
+ * second one in parallel would only compete for the same cores.
  */
 export class VersionWorker {
   private worker: Worker<JobData<'diffVersion'>> | null = null;
@@ -48,8 +48,8 @@ export class VersionWorker {
         connection: this.options.connection,
         prefix: this.options.prefix,
         concurrency: 1,
-        // The event loop is busy for the length of a diff: lock renewal must survive a long one.
-        lockDuration: 120_000,
+        // The diff runs in a thread (diff-runner.ts), so this loop keeps renewing the lock; the margin is for a loaded host.
+        lockDuration: 60_000,
         maxStalledCount: 2,
       },
     );
