@@ -13,9 +13,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const apps = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const wanted = apps.length > 0 ? apps : ['api', 'worker'];
 
-// Each bundle: its entry under apps/<app>/src, and its file in apps/<app>/dist. The worker's
-// second entry is the thread a definition diff runs in (apps/worker/src/versions/diff-runner.ts).
-const ENTRIES = { api: [['main.ts', 'main.js']], worker: [['main.ts', 'main.js'], ['versions/diff-thread.ts', 'diff-thread.js']] };
+// Each bundle: its entry under apps/<app>/src, and its file in apps/<app>/dist. The second
+// entries are the threads a deployed definition is validated in (API) and diffed in (worker).
+const ENTRIES = { api: [['main.ts', 'main.js'], ['versions/deployment-thread.ts', 'deployment-thread.js']], worker: [['main.ts', 'main.js'], ['versions/diff-thread.ts', 'diff-thread.js']] };
 
 for (const [app, entry, output] of wanted.flatMap((app) => (ENTRIES[app] ?? [[null]]).map(([entry, output]) => [app, entry, output]))) {
   if (!['api', 'worker'].includes(app)) throw new Error(`unknown app "${app}" (api or worker)`);

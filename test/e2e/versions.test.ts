@@ -45,7 +45,8 @@ describe('versions: deploy a definition → diff in the worker → signed struct
   };
 
   beforeAll(async () => {
-    api = await startTestApi({ definitionMaxBytes: 200_000 });
+    // Deploys from 20 kB on are validated in a thread, as GitHub-sized ones are (default 256 KiB).
+    api = await startTestApi({ definitionMaxBytes: 200_000, inlineDeployBelowBytes: 20_000 });
     ({ apiKey: key } = await api.tenant());
     worker = await startTestWorker({ db: api.db, secretBox: api.secretBox, prefix: api.prefix }, { reconcileGraceMs: 30_000 });
     versionsRedis = createRedis(TEST_REDIS_URL, 'worker');
@@ -167,6 +168,14 @@ describe('versions: deploy a definition → diff in the worker → signed struct
     expect(notOpenApi.body.errors[0].path).toBe('/openapi');
     const missing = await deploy(JSON.stringify({ openapi: '3.0.3', info: { title: 'x' }, paths: {} }), { 'content-type': 'application/json' });
     expect(missing.body.errors).toContainEqual({ path: '/info', message: "must have required property 'version'" });
+
+    // Above the inline threshold: parsed and validated in a thread, with the same answers.
+    const padded = (doc: object) => JSON.stringify({ ...doc, 'x-padding': 'x'.repeat(30_000) });
+    const threadInvalid = await deploy(padded({ ...paymentsApi(), components: {} }), { 'content-type': 'application/json' });
+    expect(threadInvalid.status).toBe(422);
+    expect(threadInvalid.body.errors).toContainEqual({ path: '/paths/~1charges/get/responses/200/content/application~1json/schema/items/$ref', message: 'points to #/components/schemas/Charge, which does not exist' });
+    const threadVersion = await deployed(padded(withoutGetCharge(withRefunds(paymentsApi('2.0.1')))));
+    expect(threadVersion).toMatchObject({ status: 'done', version: '2.0.1' });
 
     // Still diffing afterwards.
     const after = await deployed(JSON.stringify(withoutGetCharge(withRefunds(paymentsApi('2.0.1')))));

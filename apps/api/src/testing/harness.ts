@@ -52,6 +52,7 @@ export interface TestApiOptions {
   /** Limits of the definition routes (DEFINITION_MAX_BYTES, DIFF_PREVIEW_MAX_BYTES). */
   definitionMaxBytes?: number;
   diffPreviewMaxBytes?: number;
+  inlineDeployBelowBytes?: number;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -72,6 +73,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       dashboardDir: options.dashboardDir,
       definitionMaxBytes: options.definitionMaxBytes,
       diffPreviewMaxBytes: options.diffPreviewMaxBytes,
+      inlineDeployBelowBytes: options.inlineDeployBelowBytes,
     }, db, queue, redis: appRedis, secretBox, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -58,19 +58,24 @@ export interface SentDefinition {
 
 const bodyText = (req: Request): string => (Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
 
+/** The body of POST .../versions as text, and whether it is YAML; refuses an empty body or another media type. */
+export function deploymentText(req: Request): { text: string; yaml: boolean } {
+  const text = bodyText(req);
+  if (text.trim() === '') throw new HttpProblem(400, 'validation', 'Bad Request', 'The body is empty: send the definition.', [{ path: '(body)', message: 'is required' }]);
+  if (req.is(YAML_TYPES)) return { text, yaml: true };
+  if (!req.is(JSON_TYPES)) {
+    throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the definition as application/json or application/yaml.');
+  }
+  return { text, yaml: false };
+}
+
 /**
  * The definition of POST .../versions: raw JSON or YAML, or a JSON wrapper
  * `{definition, version?}` whose definition is an object or the text of one.
  */
-export function readDeployment(req: Request): SentDefinition {
-  const text = bodyText(req);
-  if (text.trim() === '') throw new HttpProblem(400, 'validation', 'Bad Request', 'The body is empty: send the definition.', [{ path: '(body)', message: 'is required' }]);
-  if (req.is(YAML_TYPES)) return { definition: parseOrProblem(text) };
-  if (!req.is(JSON_TYPES)) {
-    throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the definition as application/json or application/yaml.');
-  }
+export function readDeployment(text: string, yaml: boolean): SentDefinition {
   const parsed = parseOrProblem(text);
-  if (!('definition' in parsed) || 'openapi' in parsed || 'swagger' in parsed) return { definition: parsed };
+  if (yaml || !('definition' in parsed) || 'openapi' in parsed || 'swagger' in parsed) return { definition: parsed };
   const extra = Object.keys(parsed).filter((key) => key !== 'definition' && key !== 'version');
   if (extra.length > 0) throw new HttpProblem(400, 'validation', 'Bad Request', 'The request is not valid; see errors.', extra.map((key) => ({ path: key, message: 'is not a known field' })));
   const version = parsed.version;

@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { createVersion, completeVersion, findVersion, findVersionDefinition, latestDefinition, listVersions } from '@hookline/db';
-import { DefinitionError, compareDefinitions, contentHash, validateDefinition, type DefinitionObject } from '@hookline/definitions';
+import { compareDefinitions, type DefinitionObject } from '@hookline/definitions';
 import { VersionDiffQueue } from '@hookline/queue';
 import type { AppContext } from '../context';
 import { HttpProblem, notFound } from '../problem';
 import { PageQuery } from '../schemas';
 import { idParam, organizationOf, param, parseQuery } from '../validation';
 import { loadDocumentation } from '../routes/lookups';
-import { DEFAULT_DEFINITION_MAX_BYTES, definitionBody, definitionField, definitionProblem, readDeployment } from './definition-body';
+import { DEFAULT_DEFINITION_MAX_BYTES, definitionBody, definitionField, deploymentText } from './definition-body';
+import { validated } from './deployment';
+import { prepare } from './deployment-runner';
 import { versionView } from './view';
 
 /** Previews run in the API process: bounded so that one stays a fraction of a second of CPU. */
 export const DEFAULT_DIFF_PREVIEW_MAX_BYTES = 2 * 1024 * 1024;
-
-async function validated(definition: DefinitionObject, prefix = '') {
-  try {
-    return await validateDefinition(definition);
-  } catch (error) {
-    if (error instanceof DefinitionError) throw definitionProblem(error, prefix);
-    throw error;
-  }
-}
 
 /**
  * Deployed definitions (versions) and diff previews. Registered before the
@@ -38,16 +31,9 @@ export function versionRoutes(ctx: AppContext): Router {
   router.post('/v1/documentations/:idOrSlug/versions', definitionBody(maxBytes, 'DEFINITION_MAX_BYTES'), async (req, res) => {
     const organizationId = organizationOf(res);
     const documentation = await loadDocumentation(db, organizationId, param(req.params.idOrSlug));
-    const sent = readDeployment(req);
-    const valid = await validated(sent.definition);
-    const version = await createVersion(db, {
-      organizationId,
-      documentationId: documentation.id,
-      version: sent.version ?? valid.version,
-      specification: valid.specification,
-      contentHash: contentHash(sent.definition),
-      definition: JSON.stringify(sent.definition),
-    });
+    const { text, yaml } = deploymentText(req);
+    const prepared = await prepare(text, yaml, ctx.config.inlineDeployBelowBytes);
+    const version = await createVersion(db, { organizationId, documentationId: documentation.id, ...prepared });
     try {
       await diffs.enqueue(version.id);
     } catch (error) {
