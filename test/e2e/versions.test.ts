@@ -126,6 +126,16 @@ describe('versions: deploy a definition → diff in the worker → signed struct
     expect(JSON.parse(breakingOnly.requests[0]!.body).diff.id).toBe(removed.id);
     const event = await api.call(`/v1/events/${removed.eventId}`, { key });
     expect(event.body.deliveries).toHaveLength(2);
+
+    // Another organization sees none of it: 404, never 403.
+    const { apiKey: other } = await api.tenant();
+    for (const path of [`/v1/versions/${removed.id}`, `/v1/versions/${removed.id}/definition`, `/v1/documentations/${slug}/versions`]) {
+      expect({ path, status: (await api.call(path, { key: other })).status }).toEqual({ path, status: 404 });
+    }
+    expect((await api.call(`/v1/documentations/${slug}/versions`, { method: 'POST', key: other, body: paymentsApi() })).status).toBe(404);
+    const changelog = await api.call(`/v1/documentations/${slug}/versions?limit=2`, { key });
+    expect(changelog.body.data.map((v: { id: string }) => v.id)[0]).toBe(removed.id);
+    expect(changelog.body.nextCursor).toEqual(expect.any(String));
   });
 
   it('Swagger 2.0 is taken and diffed like OpenAPI', async () => {
