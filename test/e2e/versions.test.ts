@@ -2,9 +2,11 @@ import { createHmac } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import { gzipSync } from 'node:zlib';
 import { stringify as toYaml } from 'yaml';
+import { contentHash } from '@hookline/definitions';
+import { createVersion, findDocumentation } from '@hookline/db';
 import { createRedis } from '@hookline/queue';
 import { createLogger } from '@hookline/telemetry';
-import { startTestApi, type TestApi } from '../../apps/api/src/testing/harness';
+import { startTestApi, unreachableRedis, type TestApi } from '../../apps/api/src/testing/harness';
 import type { DeliveryWorker } from '../../apps/worker/src/delivery-worker';
 import { VersionWorker } from '../../apps/worker/src/versions/version-worker';
 import { nestingBomb, paymentsApi, paymentsSwagger, withRefunds, withTextEdits, withoutGetCharge, yamlAliasBomb } from '../support/definitions';
@@ -244,5 +246,44 @@ describe('versions: deploy a definition → diff in the worker → signed struct
     }
     const wrong = await api.call(`/v1/documentations/${slug}/events`, { method: 'POST', key, body: { diff: { details: [{ status: 'renamed' }] } } });
     expect(wrong.status).toBe(400);
+  });
+
+  it('a version whose diff job was lost (committed, never queued) is re-enqueued by the worker and diffed', async () => {
+    const { id: documentationId } = (await api.call(`/v1/documentations/${slug}`, { key })).body;
+    const organizationId = (await api.db.pool.query<{ organization_id: string }>('SELECT organization_id FROM documentations WHERE id = $1', [documentationId])).rows[0]!.organization_id;
+    const documentation = (await findDocumentation(api.db, organizationId, slug))!;
+    const definition = withoutGetCharge(paymentsApi('3.0.0'));
+    const lost = await createVersion(
+      api.db,
+      { organizationId, documentationId: documentation.id, version: '3.0.0', specification: 'openapi-3.0', contentHash: contentHash(definition), definition: JSON.stringify(definition) },
+      new Date(Date.now() - 10 * 60_000),
+    );
+    expect(await versions.recoverStalled()).toBeGreaterThanOrEqual(1);
+    const done = await waitUntil(async () => {
+      const version = await api.call(`/v1/versions/${lost.id}`, { key });
+      return version.body.status !== 'pending' && version.body;
+    }, 20_000, 'the recovered version');
+    expect(done.status).toBe('done');
+    expect(done.summary.text).toBe('1 change, 1 breaking: removed POST /refunds');
+  });
+
+  it('with Redis unreachable a deploy still answers 202, and the worker diffs it once it finds it pending', async () => {
+    const broken = await startTestApi({ appRedis: unreachableRedis, redisTimeoutMs: 300 });
+    try {
+      const { apiKey } = await broken.tenant();
+      await broken.call('/v1/documentations', { method: 'POST', key: apiKey, body: { slug: 'offline', name: 'Offline' } });
+      const first = await broken.call('/v1/documentations/offline/versions', { method: 'POST', key: apiKey, body: paymentsApi() });
+      expect(first.status).toBe(202);
+      expect((await broken.call(`/v1/versions/${first.body.id}`, { key: apiKey })).body.status).toBe('pending');
+      await api.db.pool.query(`UPDATE documentation_versions SET created_at = now() - interval '10 minutes' WHERE id = $1`, [first.body.id]);
+      await versions.recoverStalled();
+      const done = await waitUntil(async () => {
+        const version = await broken.call(`/v1/versions/${first.body.id}`, { key: apiKey });
+        return version.body.status !== 'pending' && version.body;
+      }, 20_000, 'the version deployed while Redis was away');
+      expect(done).toMatchObject({ status: 'done', eventId: null });
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -35,6 +35,7 @@ export {
   completeVersion,
   versionSummariesByEvent,
   changeSummaries,
+  findStalledVersions,
   type VersionRow,
   type NewVersion,
   type VersionWork,

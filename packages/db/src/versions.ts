@@ -154,3 +154,12 @@ export async function changeSummaries(db: Db, eventIds: string[]): Promise<Map<s
   );
   return new Map(rows.filter((row) => row.summary !== null).map((row) => [row.id, row.summary!]));
 }
+
+/** Versions still pending a while after their deploy: their diff job may have been lost with Redis's data. */
+export async function findStalledVersions(db: Db, olderThanMs: number, limit = 100, now = new Date()): Promise<string[]> {
+  const { rows } = await db.pool.query<{ id: string }>(
+    `SELECT id FROM documentation_versions WHERE status = 'pending' AND created_at < $1 ORDER BY id LIMIT $2`,
+    [new Date(now.getTime() - olderThanMs), limit],
+  );
+  return rows.map((row) => row.id);
+}

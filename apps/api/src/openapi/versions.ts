@@ -73,7 +73,6 @@ export const versionPaths = {
           content: { 'application/json': { schema: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string', format: 'uuid' }, status: { type: 'string', enum: ['pending'] } } } } },
         },
         ...definitionErrors,
-        503: problem('Stored, but the diff could not be queued: deploy again'),
       },
     },
     get: {

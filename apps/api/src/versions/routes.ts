@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { createVersion, completeVersion, findVersion, findVersionDefinition, latestDefinition, listVersions } from '@hookline/db';
+import { createVersion, findVersion, findVersionDefinition, latestDefinition, listVersions } from '@hookline/db';
 import { compareDefinitions, type DefinitionObject } from '@hookline/definitions';
 import { VersionDiffQueue } from '@hookline/queue';
 import type { AppContext } from '../context';
+import { bestEffort } from '../enqueue';
 import { HttpProblem, notFound } from '../problem';
 import { PageQuery } from '../schemas';
 import { idParam, organizationOf, param, parseQuery } from '../validation';
@@ -34,14 +35,8 @@ export function versionRoutes(ctx: AppContext): Router {
     const { text, yaml } = deploymentText(req);
     const prepared = await prepare(text, yaml, ctx.config.inlineDeployBelowBytes);
     const version = await createVersion(db, { organizationId, documentationId: documentation.id, ...prepared });
-    try {
-      await diffs.enqueue(version.id);
-    } catch (error) {
-      // Stored but never to be diffed: say so on the version rather than leave it pending forever.
-      logger.error('version diff not queued', { versionId: version.id, err: error });
-      await completeVersion(db, version.id, { status: 'failed', error: 'the diff could not be queued (Redis unavailable); deploy again' });
-      throw new HttpProblem(503, 'queue-unavailable', 'Service Unavailable', 'The version was stored but its diff could not be queued; deploy it again.', [], { 'Retry-After': '5' });
-    }
+    // Committed already: if Redis does not take the job, a worker re-enqueues the pending version (VersionWorker.recoverStalled).
+    await bestEffort('version diff', logger, () => diffs.enqueue(version.id), { versionId: version.id }, ctx.config.redisTimeoutMs);
     res.status(202).location(`/v1/versions/${version.id}`).json({ id: version.id, status: version.status });
   });
 
