@@ -162,6 +162,7 @@ describe('versions: deploy a definition → diff in the worker → signed struct
       ['not OpenAPI', JSON.stringify({ hello: 'world' }), 'application/json', 422, /not an OpenAPI/],
       ['a broken $ref', JSON.stringify({ ...paymentsApi(), components: {} }), 'application/json', 422, /does not exist/],
       ['a nesting bomb', nestingBomb(), 'application/json', 422, /deeper than|too deeply/],
+      ['a YAML nesting bomb', `openapi: 3.0.3\nx-deep: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, 'application/yaml', 422, /deeper than|too deeply/],
       ['a YAML alias bomb', yamlAliasBomb(), 'application/yaml', 422, /aliases/],
       ['too large', JSON.stringify({ ...paymentsApi(), 'x-padding': 'x'.repeat(300_000) }), 'application/json', 413, /larger than 200000 bytes \(DEFINITION_MAX_BYTES\)/],
       ['too large once inflated', gzipSync(JSON.stringify({ ...paymentsApi(), 'x-padding': 'x'.repeat(300_000) })), 'application/json', 413, /DEFINITION_MAX_BYTES/],

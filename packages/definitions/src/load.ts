@@ -44,7 +44,8 @@ export function parseDefinitionText(text: string): DefinitionObject {
   try {
     value = looksLikeJson(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: MAX_YAML_ALIASES, prettyErrors: true, merge: true });
   } catch (error) {
-    if (error instanceof RangeError) {
+    // The yaml package reports stack exhaustion as a parse error of its own.
+    if (error instanceof RangeError || /call stack/i.test((error as Error).message)) {
       throw new DefinitionError(422, 'definition-too-deep', 'The definition nests too deeply to parse.', [{ path: '', message: 'nests too deeply' }]);
     }
     const reason = (error as Error).message.split('\n')[0]!;
