@@ -13,13 +13,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const apps = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const wanted = apps.length > 0 ? apps : ['api', 'worker'];
 
-for (const app of wanted) {
+// Each bundle: its entry under apps/<app>/src, and its file in apps/<app>/dist. The second
+// entries are the threads a deployed definition is validated in (API) and diffed in (worker).
+const ENTRIES = { api: [['main.ts', 'main.js'], ['versions/deployment-thread.ts', 'deployment-thread.js']], worker: [['main.ts', 'main.js'], ['versions/diff-thread.ts', 'diff-thread.js']] };
+
+for (const [app, entry, output] of wanted.flatMap((app) => (ENTRIES[app] ?? [[null]]).map(([entry, output]) => [app, entry, output]))) {
   if (!['api', 'worker'].includes(app)) throw new Error(`unknown app "${app}" (api or worker)`);
   // Same depth as src/, so paths the code resolves from __dirname (migrations, package.json) still hold.
-  const outfile = path.join(root, 'apps', app, 'dist', 'main.js');
+  const outfile = path.join(root, 'apps', app, 'dist', output);
   const temporary = `${outfile}.${process.pid}.tmp`;
   await build({
-    entryPoints: [path.join(root, 'apps', app, 'src', 'main.ts')],
+    entryPoints: [path.join(root, 'apps', app, 'src', entry)],
     bundle: true,
     platform: 'node',
     format: 'cjs',

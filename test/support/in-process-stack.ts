@@ -6,6 +6,8 @@ import path from 'node:path';
 import { createApp, silentLogger } from '@hookline/api';
 import type { Db } from '@hookline/db';
 import { DeliveryQueue, createRedis } from '@hookline/queue';
+import { createLogger } from '@hookline/telemetry';
+import { VersionWorker } from '../../apps/worker/src/versions/version-worker';
 import { TEST_REDIS_URL } from './env';
 import { createTenant, testDb, testQueuePrefix, type TestTenant } from './fixtures';
 import { Receiver, type Responder } from './receiver';
@@ -65,6 +67,9 @@ export async function startInProcessStack(respond?: Responder): Promise<InProces
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const worker = await startTestWorker({ db, secretBox, prefix }, { retrySchedule: IN_PROCESS_RETRY_SCHEDULE, concurrency: 10 });
+  const versionsRedis = createRedis(TEST_REDIS_URL, 'worker');
+  const versions = new VersionWorker({ db, connection: versionsRedis, deliveries: worker.queue, logger: createLogger('versions-test', 'silent'), prefix });
+  await versions.start();
   const receiver = new Receiver(respond);
   await receiver.start();
 
@@ -89,6 +94,8 @@ export async function startInProcessStack(respond?: Responder): Promise<InProces
       // The browser keeps connections alive; they would hold close() open.
       server.closeAllConnections();
       await closed;
+      await versions.close();
+      await versionsRedis.quit();
       await worker.close();
       await receiver.stop();
       await queue.obliterate();

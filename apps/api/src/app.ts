@@ -19,6 +19,7 @@ import { webhookSecretRoutes } from './routes/webhook-secrets';
 import { webhookStatsRoutes } from './routes/webhook-stats';
 import { webhookRecoveryRoutes } from './routes/webhook-recovery';
 import { webhookRoutes } from './routes/webhooks';
+import { versionRoutes } from './versions/routes';
 
 export const BODY_LIMIT = '1mb';
 
@@ -39,6 +40,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRoutes(packageJson.version));
 
   app.use('/v1', authenticate(ctx.db, ctx.config.authCacheTtlMs));
+  // Before the JSON parser: definitions are YAML or JSON far larger than its limit.
+  app.use(versionRoutes(ctx));
   app.use('/v1', requireJsonBody);
   app.use('/v1', express.json({ limit: BODY_LIMIT, type: JSON_TYPES }));
   app.use('/v1', limitJson());

@@ -16,6 +16,12 @@ export interface AppConfig {
   quotas?: Partial<Quotas>;
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** Largest deployed definition, inflated (DEFINITION_MAX_BYTES). */
+  definitionMaxBytes?: number;
+  /** Deploys at least this large are parsed and validated in a thread (default 256 KiB). */
+  inlineDeployBelowBytes?: number;
+  /** Largest body of POST /v1/diffs, which diffs in the API process (DIFF_PREVIEW_MAX_BYTES). */
+  diffPreviewMaxBytes?: number;
   /** The dashboard's build, served at / when present. */
   dashboardDir?: string | null;
 }

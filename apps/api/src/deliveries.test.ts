@@ -36,6 +36,8 @@ describe('GET /v1/webhooks/{id}/deliveries', () => {
       lastAttempt: null,
       nextAttemptAt: expect.any(String),
       createdAt: expect.any(String),
+      // The event's one-line change summary: for a posted diff, its title.
+      summary: 'Payments API',
     });
 
     const second = await api.call(`${path}?limit=10&cursor=${first.body.nextCursor}`, { key });

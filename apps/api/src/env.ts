@@ -23,6 +23,8 @@ const schema = z.object({
   QUOTA_WEBHOOKS_PER_DOCUMENTATION: quota(DEFAULT_QUOTAS.webhooksPerDocumentation),
   QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: quota(DEFAULT_QUOTAS.eventsPerOrganizationPerMinute),
   QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR: quota(DEFAULT_QUOTAS.redeliveriesPerDeliveryPerHour),
+  DEFINITION_MAX_BYTES: z.coerce.number().int('expected an integer number of bytes').min(1024, 'expected at least 1024 bytes').default(50 * 1024 * 1024),
+  DIFF_PREVIEW_MAX_BYTES: z.coerce.number().int('expected an integer number of bytes').min(1024, 'expected at least 1024 bytes').default(2 * 1024 * 1024),
 });
 
 export interface ApiConfig extends AppConfig {
@@ -59,6 +61,8 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
       eventsPerOrganizationPerMinute: parsed.QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE,
       redeliveriesPerDeliveryPerHour: parsed.QUOTA_REDELIVERIES_PER_DELIVERY_PER_HOUR,
     },
+    definitionMaxBytes: parsed.DEFINITION_MAX_BYTES,
+    diffPreviewMaxBytes: parsed.DIFF_PREVIEW_MAX_BYTES,
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   };
 }

@@ -84,26 +84,27 @@ export const WebhookUpdate = z.strictObject({
   rateLimitPerSecond: rateLimitPerSecond.optional(),
 });
 
-// Bump's DocStructureChange. Only the fields Hookline reads or a receiver
-// relies on are checked; anything else Bump adds passes through untouched.
+// Bump's DocStructureChange. Its schema requires none of the diff's fields,
+// so neither does Hookline: a field that is present is checked (receivers
+// rely on its type); anything else Bump adds passes through untouched.
 const versionUrl = z.string().max(2048).nullable().optional();
 
 export interface DiffItemShape {
-  id: string;
-  name: string;
-  status: 'added' | 'modified' | 'removed';
-  type: string;
-  breaking: boolean;
+  id?: string;
+  name?: string;
+  status?: 'added' | 'modified' | 'removed';
+  type?: string;
+  breaking?: boolean;
   children?: DiffItemShape[];
   [extra: string]: unknown;
 }
 
 export const DiffItem: z.ZodType<DiffItemShape> = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  status: z.enum(['added', 'modified', 'removed']),
-  type: z.string(),
-  breaking: z.boolean(),
+  id: z.string().optional(),
+  name: z.string().optional(),
+  status: z.enum(['added', 'modified', 'removed']).optional(),
+  type: z.string().optional(),
+  breaking: z.boolean().optional(),
   previous: z.record(z.string(), z.unknown()).nullable().optional(),
   current: z.record(z.string(), z.unknown()).nullable().optional(),
   breaking_details: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -113,11 +114,11 @@ export const DiffItem: z.ZodType<DiffItemShape> = z.looseObject({
 });
 
 export const Diff = z.looseObject({
-  id: z.string(),
-  title: z.string(),
-  public_url: z.string().max(2048),
-  breaking: z.boolean(),
-  details: z.array(DiffItem),
+  id: z.string().optional(),
+  title: z.string().optional(),
+  public_url: z.string().max(2048).optional(),
+  breaking: z.boolean().optional(),
+  details: z.array(DiffItem).optional(),
   previous_version_url: versionUrl,
   current_version_url: versionUrl,
 });

@@ -3,6 +3,7 @@
  * from the schemas /openapi.json publishes (apps/api/src/openapi/components.ts);
  * type-only, so nothing of the API is bundled.
  */
+import type { DeliveryStatus } from '../../api/src/openapi/types';
 import type { CreatedWebhook, DeliveryDetail, DeliveryItem, Documentation, FieldError, NewWebhook, Page, RecoveryCount, Webhook, WebhookPatch, WebhookStats } from '../../api/src/openapi/types';
 
 export type {
@@ -77,6 +78,36 @@ export interface ApiClient {
   webhookStats(id: string, hours: number): Promise<WebhookStats>;
   countRecoverable(id: string, since: string): Promise<RecoveryCount>;
   recover(id: string, since: string): Promise<{ count: number }>;
+  listVersions(documentation: string, cursor?: string | null): Promise<Page<Version>>;
+  getEvent(id: string): Promise<EventDeliveries>;
+}
+
+/** A Bump DiffItem, as in a version's diff. */
+export interface DiffItem {
+  id: string;
+  name: string;
+  status: 'added' | 'modified' | 'removed';
+  type: string;
+  breaking: boolean;
+  children?: DiffItem[];
+}
+
+/** A deployed definition (GET /v1/versions/{id}). */
+export interface Version {
+  id: string;
+  status: 'pending' | 'done' | 'failed';
+  version: string;
+  specification: string;
+  diff: { breaking?: boolean; details?: DiffItem[] } | null;
+  summary: { text: string; markdown: string } | null;
+  eventId: string | null;
+  error: string | null;
+  createdAt: string;
+}
+
+export interface EventDeliveries {
+  id: string;
+  deliveries: Array<{ id: string; status: DeliveryStatus; webhookId?: string }>;
 }
 
 /**
@@ -145,5 +176,7 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     webhookStats: (id, hours) => call('GET', `/v1/webhooks/${seg(id)}/stats`, { query: { hours } }),
     countRecoverable: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since, dryRun: true } }),
     recover: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since } }),
+    listVersions: (documentation, cursor) => call('GET', `/v1/documentations/${seg(documentation)}/versions`, { query: { limit: 20, cursor: cursor ?? undefined } }),
+    getEvent: (id) => call('GET', `/v1/events/${seg(id)}`),
   };
 }

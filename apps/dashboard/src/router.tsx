@@ -25,13 +25,16 @@ export function navigate(to: string, { replace = false } = {}): void {
 
 export const usePathname = () => useSyncExternalStore(subscribe, () => location.pathname);
 
-export type Route = { page: 'documentations' } | { page: 'integrations'; slug: string } | { page: 'not-found'; path: string };
+export type Route = { page: 'documentations' } | { page: 'integrations'; slug: string } | { page: 'versions'; slug: string } | { page: 'not-found'; path: string };
 
 export const integrationsPath = (slug: string) => `/documentations/${encodeURIComponent(slug)}/integrations`;
+export const versionsPath = (slug: string) => `/documentations/${encodeURIComponent(slug)}/versions`;
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/documentations') return { page: 'documentations' };
+  const versions = /^\/documentations\/([^/]+)\/versions$/.exec(path);
+  if (versions?.[1]) return { page: 'versions', slug: decodeURIComponent(versions[1]) };
   const integrations = /^\/documentations\/([^/]+)(?:\/integrations)?$/.exec(path);
   if (integrations?.[1]) return { page: 'integrations', slug: decodeURIComponent(integrations[1]) };
   return { page: 'not-found', path: pathname };

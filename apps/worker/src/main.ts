@@ -6,6 +6,7 @@ import { createLogger, manageLifecycle } from '@hookline/telemetry';
 import { DeliveryWorker } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
+import { VersionWorker } from './versions/version-worker';
 
 async function main(): Promise<void> {
   let config;
@@ -18,10 +19,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('worker', config.LOG_LEVEL, { pid: process.pid });
   const db = createDb(config.DATABASE_URL, { max: 4 });
+  const redisTarget = config.REDIS_CLUSTER_NODES ? { clusterNodes: config.REDIS_CLUSTER_NODES } : config.REDIS_URL;
   const worker = new DeliveryWorker({
     db,
     secretBox: new SecretBox(secretsKey),
-    createRedis: () => createRedis(config.REDIS_CLUSTER_NODES ? { clusterNodes: config.REDIS_CLUSTER_NODES } : config.REDIS_URL, 'worker'),
+    createRedis: () => createRedis(redisTarget, 'worker'),
     logger,
     prefix: config.QUEUE_PREFIX,
     shards: config.QUEUE_SHARDS,
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
   });
 
+  const versionsRedis = createRedis(redisTarget, 'worker');
+  versionsRedis.on('error', (error: Error) => logger.warn('redis connection error', { err: error }));
+  const versions = new VersionWorker({ db, connection: versionsRedis, deliveries: worker.queue, logger, prefix: config.QUEUE_PREFIX });
+
   let ready = false;
   let health: Server | null = null;
   // Signals, unhandled rejections and uncaught exceptions all stop through here; its promise never rejects.
@@ -46,7 +52,9 @@ async function main(): Promise<void> {
     timeoutMs: config.DELIVERY_TIMEOUT_MS + 30_000,
     async stop() {
       ready = false;
+      await versions.close();
       await worker.close();
+      await versionsRedis.quit().catch(() => versionsRedis.disconnect());
       health?.close();
       await db.close();
       logger.info('in-flight attempts finished', { attemptsWritten: worker.writer.written });
@@ -54,6 +62,7 @@ async function main(): Promise<void> {
   });
 
   await worker.start();
+  await versions.start();
   if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready, config.METRICS_TOKEN);
   ready = true;
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, shards: config.QUEUE_SHARDS, consuming: config.WORKER_SHARDS ?? 'all', cluster: Boolean(config.REDIS_CLUSTER_NODES) });

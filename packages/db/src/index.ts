@@ -26,3 +26,20 @@ export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
 export { countRecoverable, recoverDeliveries } from './recovery';
 export { scheduledAttemptsMade, loadDeliveryStatuses } from './schedule-position';
+export {
+  createVersion,
+  findVersion,
+  findVersionDefinition,
+  latestDefinition,
+  listVersions,
+  loadVersionWork,
+  completeVersion,
+  versionSummariesByEvent,
+  changeSummaries,
+  findStalledVersions,
+  type VersionRow,
+  type NewVersion,
+  type VersionWork,
+  type VersionOutcome,
+  type VersionStatus,
+} from './versions';

@@ -6,7 +6,7 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface IngestInput {
   organizationId: string;
-  documentation: { id: string; slug: string; name: string; description: string | null; humanUrl: string | null; createdAt: Date; updatedAt: Date };
+  documentation: { id: string; slug: string; name: string; description: string | null; humanUrl: string | null; tags?: string[]; createdAt: Date; updatedAt: Date };
   type: 'documentation.structure_change' | 'ping';
   diff: { breaking?: boolean } & Record<string, unknown>;
   version?: string | null;
@@ -26,19 +26,60 @@ export type IngestResult =
   | { kind: 'replayed'; eventId: string; deliveryCount: number }
   | { kind: 'conflict' };
 
-/** The `api` half of the payload: the documentation as it is when the change is reported. */
-export function apiSnapshot(doc: IngestInput['documentation'], version: string | null | undefined) {
+/** What ingest reads with the targets: the documentation's tags and current definition, fresh (not the cached row). */
+export interface ApiState {
+  tags: string[] | null;
+  versionId: string | null;
+  version: string | null;
+  specification: string | null;
+}
+
+const DEFINITION_TYPE: Record<string, string> = { 'openapi-3.0': 'OpenAPI', 'openapi-3.1': 'OpenAPI', 'swagger-2.0': 'OpenAPI', asyncapi: 'AsyncAPI' };
+
+/**
+ * The `api` half of the payload, in the shape of Bump's DocStructureChange:
+ * the documentation as it is when the change is reported. A field Bump types
+ * as a string is never null: it is left out when the documentation has no
+ * value for it (description, url, humanUrl, version).
+ */
+export function apiSnapshot(doc: IngestInput['documentation'], version: string | null | undefined, state?: ApiState) {
+  const current = version ?? state?.version ?? null;
   return {
     id: doc.id,
     name: doc.name,
-    description: doc.description,
+    ...(doc.description !== null ? { description: doc.description } : {}),
     slug: doc.slug,
-    humanUrl: doc.humanUrl,
-    version: version ?? null,
+    // Deprecated in Bump's schema, kept for receivers written against it: the same URL as humanUrl.
+    ...(doc.humanUrl !== null ? { url: doc.humanUrl, humanUrl: doc.humanUrl } : {}),
+    tags: state?.tags ?? doc.tags ?? [],
+    ...(current ? { version: current } : {}),
+    properties:
+      state?.versionId && state.specification
+        ? [{ type: DEFINITION_TYPE[state.specification] ?? 'OpenAPI', url: `/v1/versions/${state.versionId}/definition` }]
+        : [],
     created: doc.createdAt.toISOString(),
     modified: doc.updatedAt.toISOString(),
   };
 }
+
+// The documentation's tags and its newest deployed definition: one row, part of the targets round trip.
+const API_STATE = `
+SELECT d.id AS documentation_id, d.tags, v.id AS version_id, v.version, v.specification
+  FROM documentations d
+  LEFT JOIN LATERAL (SELECT id, version, specification FROM documentation_versions
+                      WHERE documentation_id = d.id AND status <> 'failed' ORDER BY id DESC LIMIT 1) v ON true
+ WHERE d.id = ANY($1::uuid[])`;
+
+interface ApiStateRow {
+  documentation_id: string;
+  tags: string[] | null;
+  version_id: string | null;
+  version: string | null;
+  specification: string | null;
+}
+
+const toState = (row: ApiStateRow | undefined): ApiState | undefined =>
+  row && { tags: row.tags, versionId: row.version_id, version: row.version, specification: row.specification };
 
 export function requestHash(documentationId: string, diff: unknown, version: string | null | undefined): string {
   return createHash('sha256').update(JSON.stringify([documentationId, diff, version ?? null])).digest('hex');
@@ -82,12 +123,9 @@ interface TargetRow {
  */
 export async function ingestEvent(db: Db, input: IngestInput, now = new Date()): Promise<IngestResult> {
   const hash = input.idempotencyKey ? requestHash(input.documentation.id, input.diff, input.version) : null;
-  const { rows } = await db.pool.query<TargetRow>(TARGETS, [
-    input.documentation.id,
-    input.webhookIds ?? null,
-    input.diff.breaking === true,
-    input.organizationId,
-    input.idempotencyKey ?? null,
+  const [{ rows }, api] = await Promise.all([
+    db.pool.query<TargetRow>(TARGETS, [input.documentation.id, input.webhookIds ?? null, input.diff.breaking === true, input.organizationId, input.idempotencyKey ?? null]),
+    db.pool.query<ApiStateRow>(API_STATE, [[input.documentation.id]]),
   ]);
   const previous = rows.find((row) => row.kind === 'event');
   if (previous) {
@@ -101,7 +139,7 @@ export async function ingestEvent(db: Db, input: IngestInput, now = new Date()):
   const eventId = uuidv7(now.getTime());
   const webhookIds = rows.filter((row) => row.kind === 'webhook').map((row) => row.id);
   const deliveries = webhookIds.map((webhookId) => ({ deliveryId: uuidv7(now.getTime()), webhookId, eventId }));
-  const body = JSON.stringify({ api: apiSnapshot(input.documentation, input.version), diff: input.diff });
+  const body = JSON.stringify({ api: apiSnapshot(input.documentation, input.version, toState(api.rows[0])), diff: input.diff });
   try {
     await db.pool.query(INSERT_EVENT, [
       eventId,
@@ -146,10 +184,14 @@ export async function ingestEvents(db: Db, inputs: IngestInput[], now = new Date
     throw new Error('ingestEvents takes events without an idempotency key or webhook selection');
   }
   const documentationIds = [...new Set(inputs.map((input) => input.documentation.id))];
-  const { rows } = await db.pool.query<{ id: string; documentation_id: string; breaking_only: boolean }>(
-    'SELECT id, documentation_id, breaking_only FROM webhooks WHERE documentation_id = ANY($1::uuid[]) AND deleted_at IS NULL AND enabled',
-    [documentationIds],
-  );
+  const [{ rows }, api] = await Promise.all([
+    db.pool.query<{ id: string; documentation_id: string; breaking_only: boolean }>(
+      'SELECT id, documentation_id, breaking_only FROM webhooks WHERE documentation_id = ANY($1::uuid[]) AND deleted_at IS NULL AND enabled',
+      [documentationIds],
+    ),
+    db.pool.query<ApiStateRow>(API_STATE, [documentationIds]),
+  ]);
+  const states = new Map(api.rows.map((row) => [row.documentation_id, toState(row)]));
   const byDocumentation = new Map<string, typeof rows>();
   for (const row of rows) byDocumentation.set(row.documentation_id, [...(byDocumentation.get(row.documentation_id) ?? []), row]);
 
@@ -158,7 +200,7 @@ export async function ingestEvents(db: Db, inputs: IngestInput[], now = new Date
     const breaking = input.diff.breaking === true;
     const targets = (byDocumentation.get(input.documentation.id) ?? []).filter((webhook) => breaking || !webhook.breaking_only);
     const deliveries = targets.map((webhook) => ({ deliveryId: uuidv7(now.getTime()), webhookId: webhook.id, eventId }));
-    const body = JSON.stringify({ api: apiSnapshot(input.documentation, input.version), diff: input.diff });
+    const body = JSON.stringify({ api: apiSnapshot(input.documentation, input.version, states.get(input.documentation.id)), diff: input.diff });
     return { kind: 'created' as const, eventId, deliveries, input, body };
   });
   const deliveries = results.flatMap((r) => r.deliveries);

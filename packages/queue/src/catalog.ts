@@ -9,6 +9,8 @@ import { z } from 'zod';
  */
 export const QUEUE_PREFIX = '{hookline}';
 export const DELIVERIES_QUEUE = 'deliveries';
+/** Diffs of deployed definitions: CPU-heavy, so a queue of their own that deliveries never wait behind. */
+export const VERSION_DIFFS_QUEUE = 'version-diffs';
 
 /**
  * BullMQ's ceiling on runs of one delivery job. The worker alone decides
@@ -47,6 +49,11 @@ export const jobCatalog = {
       removeOnFail: true,
       stackTraceLimit: 1,
     } satisfies JobsOptions,
+  },
+  diffVersion: {
+    queue: VERSION_DIFFS_QUEUE,
+    // The id only: the definitions (up to tens of MB) stay in PostgreSQL.
+    schema: z.object({ versionId: z.uuid() }),
   },
 } as const;
 

@@ -1,6 +1,7 @@
 export {
   QUEUE_PREFIX,
   DELIVERIES_QUEUE,
+  VERSION_DIFFS_QUEUE,
   DELIVERY_JOB_MAX_RUNS,
   jobCatalog,
   parseJob,
@@ -15,3 +16,4 @@ export { DeliveryWorkers, type DeliveryWorkersOptions } from './delivery-workers
 export { keySlot, shardOf, shardPrefixes, parseShardList, MAX_QUEUE_SHARDS, CLUSTER_SLOTS } from './shards';
 export { webhookChangesChannel, announceWebhookChange } from './webhook-changes';
 export { RepeatedErrorLog } from './repeated-error-log';
+export { VersionDiffQueue } from './version-diff-queue';

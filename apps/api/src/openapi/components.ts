@@ -49,6 +49,7 @@ const DeliveryItem = z.object({
     .nullable(),
   nextAttemptAt: timestamp.nullable(),
   createdAt: timestamp,
+  summary: z.string().nullable().optional().meta({ description: 'The event’s one-line change summary, in lists' }),
 });
 
 const Attempt = z.object({

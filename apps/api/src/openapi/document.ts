@@ -1,4 +1,5 @@
 import { componentSchemas, type ComponentName } from './components';
+import { versionPaths, webhookRequests } from './versions';
 
 /** The OpenAPI 3.1 description of every route; openapi.test.ts checks it against the router. */
 
@@ -139,11 +140,13 @@ export function buildOpenApiDocument(version: string) {
           responses: { ...ok(202, 'Accepted', 'RedeliveryAccepted'), ...errors(404, 429, 503) },
         },
       },
+      ...versionPaths,
       '/healthz': { get: { tags: ['Operations'], operationId: 'liveness', summary: 'Liveness probe', security: [], responses: ok(200, 'The process is up', 'Liveness') } },
       '/readyz': { get: { tags: ['Operations'], operationId: 'readiness', summary: 'Readiness probe', security: [], responses: { ...ok(200, 'PostgreSQL and Redis answer', 'Readiness'), 503: problem('PostgreSQL or Redis does not answer') } } },
       '/metrics': { get: { tags: ['Operations'], operationId: 'metrics', summary: 'Prometheus metrics', security: [], responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/openapi.json': { get: { tags: ['Operations'], operationId: 'openapi', summary: 'This OpenAPI document', security: [], responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },
+    webhooks: webhookRequests,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`' } },
       schemas: componentSchemas(),

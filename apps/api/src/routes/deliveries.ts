@@ -7,6 +7,7 @@ import { DEFAULT_QUOTAS, QuotaCounters } from '../quotas';
 import { deliveryDetailView, deliveryItemView } from '../representations';
 import { PageQuery } from '../schemas';
 import { idParam, organizationOf, parseQuery } from '../validation';
+import { withChangeSummaries } from '../versions/summaries';
 import { loadWebhook } from './lookups';
 
 export function deliveryRoutes(ctx: AppContext): Router {
@@ -18,7 +19,7 @@ export function deliveryRoutes(ctx: AppContext): Router {
     const page = parseQuery(PageQuery, req.query);
     const webhook = await loadWebhook(db, organizationOf(res), idParam(req.params.id));
     const result = await listWebhookDeliveries(db, webhook.id, page);
-    res.json({ data: result.data.map(deliveryItemView), nextCursor: result.nextCursor });
+    res.json({ data: await withChangeSummaries(db, result.data.map(deliveryItemView)), nextCursor: result.nextCursor });
   });
 
   router.get('/v1/deliveries/:id', async (req, res) => {

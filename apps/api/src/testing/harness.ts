@@ -51,6 +51,10 @@ export interface TestApiOptions {
   redisTimeoutMs?: number;
   dashboardDir?: string;
   quotas?: AppConfig['quotas'];
+  /** Limits of the definition routes (DEFINITION_MAX_BYTES, DIFF_PREVIEW_MAX_BYTES). */
+  definitionMaxBytes?: number;
+  diffPreviewMaxBytes?: number;
+  inlineDeployBelowBytes?: number;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -65,7 +69,15 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const appRedis = options.appRedis ? options.appRedis() : redis;
-  const app = createApp({ config: { queuePrefix: prefix, redisTimeoutMs: options.redisTimeoutMs, dashboardDir: options.dashboardDir, quotas: options.quotas }, db, queue, redis: appRedis, secretBox, logger });
+  const app = createApp({ config: {
+      queuePrefix: prefix,
+      redisTimeoutMs: options.redisTimeoutMs,
+      dashboardDir: options.dashboardDir,
+      quotas: options.quotas,
+      definitionMaxBytes: options.definitionMaxBytes,
+      diffPreviewMaxBytes: options.diffPreviewMaxBytes,
+      inlineDeployBelowBytes: options.inlineDeployBelowBytes,
+    }, db, queue, redis: appRedis, secretBox, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -3,6 +3,7 @@ import { SignIn } from '../auth/SignIn';
 import { useSession } from '../auth/use-session';
 import { DocumentationList } from '../documentations/DocumentationList';
 import { IntegrationsPage } from '../documentations/IntegrationsPage';
+import { VersionsPage } from '../versions/VersionsPage';
 import { matchRoute, usePathname } from '../router';
 import { ApiContext } from './api-context';
 import { NotFound } from './NotFound';
@@ -26,6 +27,7 @@ export function App() {
       <Shell apiKey={session.apiKey} onSignOut={session.signOut}>
         {route.page === 'documentations' ? <DocumentationList /> : null}
         {route.page === 'integrations' ? <IntegrationsPage key={route.slug} slug={route.slug} /> : null}
+        {route.page === 'versions' ? <VersionsPage key={route.slug} slug={route.slug} /> : null}
         {route.page === 'not-found' ? <NotFound path={route.path} /> : null}
       </Shell>
       {session.offeredKey ? (

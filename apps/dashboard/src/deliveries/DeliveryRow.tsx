@@ -20,6 +20,11 @@ export function DeliveryRow({ delivery, now, highlighted, onOpen }: DeliveryRowP
       </td>
       <td className="cell-event" data-label="Event">
         <code>{delivery.event}</code>
+        {delivery.summary ? (
+          <span className="delivery-summary" data-testid="delivery-summary">
+            {delivery.summary}
+          </span>
+        ) : null}
       </td>
       <td className="cell-http" data-label="HTTP" title={last?.error ?? undefined}>
         <span className={last?.statusCode && last.statusCode >= 200 && last.statusCode < 300 ? '' : last ? 'text-error' : ''}>{httpOutcome(last?.statusCode, last?.error)}</span>

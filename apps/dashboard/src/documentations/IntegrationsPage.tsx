@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useApi } from '../app/api-context';
-import { Link } from '../router';
+import { Link, versionsPath } from '../router';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useResource } from '../ui/use-resource';
 import { WebhooksSection } from '../webhooks/WebhooksSection';
@@ -47,6 +47,8 @@ export function IntegrationsPage({ slug }: { slug: string }) {
             <p className="muted">
               <code>{doc.slug}</code>
               {doc.description ? ` · ${doc.description}` : null}
+              {' · '}
+              <Link to={versionsPath(doc.slug)}>Versions</Link>
               {doc.humanUrl ? (
                 <>
                   {' · '}

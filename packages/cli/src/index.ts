@@ -1,0 +1,1 @@
+export { run, USAGE, EXIT, type CliContext } from './cli';
