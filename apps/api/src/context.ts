@@ -1,6 +1,7 @@
 import type { Db, SecretBox } from '@hookline/db';
 import type { DeliveryQueue } from '@hookline/queue';
 import type { Redis } from 'ioredis';
+import type { CacheInvalidation } from './cache-invalidation';
 import type { Logger } from './logger';
 import type { ApiMetrics } from './metrics';
 
@@ -27,6 +28,12 @@ export interface AppDeps {
   queue: DeliveryQueue;
   /** For announcements and readiness; may be the same client the queue uses. */
   redis: Redis;
+  /**
+   * A connection of its own for SUBSCRIBE: cache invalidations from the other
+   * API processes arrive on it. Without one, nothing is cached (every request
+   * looks its key and documentation up).
+   */
+  subscriber?: Redis;
   secretBox: SecretBox;
   logger: Logger;
   metrics?: ApiMetrics;
@@ -37,4 +44,5 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   metrics: ApiMetrics;
   lifecycle: Lifecycle;
+  invalidation: CacheInvalidation;
 }

@@ -12,6 +12,7 @@ export function documentationView(doc: DocumentationRow) {
     name: doc.name,
     description: doc.description,
     humanUrl: doc.humanUrl,
+    tags: doc.tags ?? [],
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

@@ -25,3 +25,6 @@ export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliveryS
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
 export { countRecoverable, recoverDeliveries } from './recovery';
+export { updateDocumentation, deleteDocumentation, type DocumentationPatch, type UpdateDocumentationResult } from './documentation-lifecycle';
+export { searchDeliveries, explainDeliverySearch, uuidv7Floor, type DeliveryFilters, type DeliveryScope } from './delivery-search';
+export { createApiKey, listApiKeys, revokeApiKey, touchApiKeys, type ApiKeyRow } from './api-key-management';

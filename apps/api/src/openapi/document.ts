@@ -11,6 +11,7 @@ const errors = (...statuses: number[]) => {
   const descriptions: Record<number, string> = {
     400: 'Invalid input; `errors` names each field',
     401: 'Missing or invalid API key',
+    403: 'The API key lacks the scope this route needs; `detail` names it',
     404: 'Not found (or another organization’s)',
     409: 'Conflict',
     413: 'Body larger than 1 MiB',
@@ -28,6 +29,16 @@ const pageParams = (defaultLimit: number) => [
   { name: 'cursor', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: '`nextCursor` of the previous page' },
 ];
 const body = (name: ComponentName) => ({ required: true, content: json(name) });
+const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ name, in: 'query', required: false, schema, description });
+const deliveryFilters = [
+  query('status', 'One or more of pending, succeeded, retrying, exhausted, cancelled: comma-separated or repeated', { type: 'array', items: { type: 'string', enum: ['pending', 'succeeded', 'retrying', 'exhausted', 'cancelled'] } }),
+  query('eventType', '`documentation.structure_change` or `ping`'),
+  query('from', 'Created at or after', { type: 'string', format: 'date-time' }),
+  query('to', 'Created before', { type: 'string', format: 'date-time' }),
+  query('httpStatus', 'The last attempt’s HTTP status: a class (`2xx`, `4xx`, `5xx`) or a code (`404`)', { type: 'string', pattern: '^([1-5]xx|[1-5][0-9]{2})$' }),
+  query('eventId', 'Deliveries of this event', { type: 'string', format: 'uuid' }),
+  query('deliveryId', 'This delivery: the `webhook-id` header receivers saw', { type: 'string', format: 'uuid' }),
+];
 
 export function buildOpenApiDocument(version: string) {
   return {
@@ -39,7 +50,7 @@ export function buildOpenApiDocument(version: string) {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: [{ name: 'Documentations' }, { name: 'Webhooks' }, { name: 'Events' }, { name: 'Deliveries' }, { name: 'Operations' }],
+    tags: [{ name: 'Documentations' }, { name: 'Webhooks' }, { name: 'Events' }, { name: 'Deliveries' }, { name: 'API keys' }, { name: 'Operations' }],
     paths: {
       '/v1/documentations': {
         post: { tags: ['Documentations'], operationId: 'createDocumentation', requestBody: body('DocumentationCreate'), responses: { ...ok(201, 'Created', 'Documentation'), ...errors(400, 409, 413, 415) } },
@@ -47,6 +58,49 @@ export function buildOpenApiDocument(version: string) {
       },
       '/v1/documentations/{idOrSlug}': {
         get: { tags: ['Documentations'], operationId: 'getDocumentation', parameters: [idOrSlug], responses: { ...ok(200, 'The documentation', 'Documentation'), ...errors(404) } },
+        patch: {
+          tags: ['Documentations'],
+          operationId: 'updateDocumentation',
+          summary: 'Edit name, description, humanUrl, tags or slug (the id stays)',
+          parameters: [idOrSlug],
+          requestBody: body('DocumentationUpdate'),
+          responses: { ...ok(200, 'Updated', 'Documentation'), ...errors(400, 403, 404, 409, 413, 415) },
+        },
+        delete: {
+          tags: ['Documentations'],
+          operationId: 'deleteDocumentation',
+          summary: 'Delete a documentation and its webhooks; pending deliveries are cancelled',
+          parameters: [idOrSlug],
+          responses: { ...ok(204, 'Deleted; it answers 404 from now on and its slug is free'), ...errors(403, 404) },
+        },
+      },
+      '/v1/api-keys': {
+        post: {
+          tags: ['API keys'],
+          operationId: 'createApiKey',
+          summary: 'Create an API key with scopes; the answer is the only one that shows it',
+          requestBody: body('ApiKeyCreate'),
+          responses: { ...ok(201, 'Created (`Cache-Control: no-store`)', 'ApiKeyCreated'), ...errors(400, 403, 413, 415) },
+        },
+        get: { tags: ['API keys'], operationId: 'listApiKeys', summary: 'The organization’s API keys, without secrets', responses: { ...ok(200, 'Keys not revoked, oldest first', 'ApiKeyList'), ...errors(403) } },
+      },
+      '/v1/api-keys/{id}': {
+        delete: {
+          tags: ['API keys'],
+          operationId: 'revokeApiKey',
+          summary: 'Revoke an API key: refused by every API process within a second',
+          parameters: [pathParam('id', 'API key id')],
+          responses: { ...ok(204, 'Revoked'), ...errors(403, 404) },
+        },
+      },
+      '/v1/deliveries': {
+        get: {
+          tags: ['Deliveries'],
+          operationId: 'searchDeliveries',
+          summary: 'Search every delivery of the organization, most recent first',
+          parameters: [...deliveryFilters, ...pageParams(10)],
+          responses: { ...ok(200, 'Matching deliveries, most recent first', 'DeliverySearchList'), ...errors(400, 403) },
+        },
       },
       '/v1/documentations/{idOrSlug}/webhooks': {
         post: { tags: ['Webhooks'], operationId: 'createWebhook', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415) } },
@@ -80,7 +134,7 @@ export function buildOpenApiDocument(version: string) {
         post: { tags: ['Webhooks'], operationId: 'testWebhook', summary: 'Send a sample change as a `ping` event', parameters: [webhookId], responses: { ...ok(202, 'Accepted', 'TestAccepted'), ...errors(404) } },
       },
       '/v1/webhooks/{id}/deliveries': {
-        get: { tags: ['Deliveries'], operationId: 'listDeliveries', parameters: [webhookId, ...pageParams(10)], responses: { ...ok(200, 'Deliveries, most recent first', 'DeliveryList'), ...errors(400, 404) } },
+        get: { tags: ['Deliveries'], operationId: 'listDeliveries', summary: 'A webhook’s deliveries, with the same filters as the search', parameters: [webhookId, ...deliveryFilters, ...pageParams(10)], responses: { ...ok(200, 'Deliveries, most recent first', 'DeliveryList'), ...errors(400, 404) } },
       },
       '/v1/webhooks/{id}/recover': {
         post: {
@@ -119,7 +173,7 @@ export function buildOpenApiDocument(version: string) {
       '/openapi.json': { get: { tags: ['Operations'], operationId: 'openapi', security: [], responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`. Its scopes: `admin` (everything), `events:write` (report events, deploy versions), `read` (the GET routes, except secrets and API keys); a missing scope is 403.' } },
       schemas: componentSchemas(),
     },
   };
