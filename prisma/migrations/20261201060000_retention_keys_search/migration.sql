@@ -9,7 +9,13 @@ ALTER TABLE "documentations" ADD COLUMN     "deleted_at" TIMESTAMPTZ(3);
 ALTER TABLE "deliveries" ADD COLUMN     "organization_id" UUID;
 
 -- CreateIndex
+CREATE INDEX "webhooks_organization_id_idx" ON "webhooks"("organization_id");
+
+-- CreateIndex
 CREATE INDEX "events_created_at_idx" ON "events"("created_at");
+
+-- CreateIndex
+CREATE INDEX "events_organization_id_type_idx" ON "events"("organization_id", "type");
 
 -- CreateIndex
 CREATE INDEX "deliveries_organization_id_id_idx" ON "deliveries"("organization_id", "id" DESC);
