@@ -17,6 +17,9 @@ const schema = z.object({
   RECONCILE_GRACE_SECONDS: env.positiveSeconds(30),
   /** A webhook whose every attempt failed for this long is disabled, with the reason. */
   AUTO_DISABLE_AFTER_HOURS: z.coerce.number().positive('expected a positive number of hours').default(120),
+  /** Attempts, deliveries and events older than this are removed (pending and retrying deliveries are kept). */
+  DELIVERY_RETENTION_DAYS: z.coerce.number().positive('expected a positive number of days').default(30),
+  RETENTION_INTERVAL_SECONDS: env.positiveSeconds(3600),
   LOG_LEVEL: env.logLevel,
   QUEUE_PREFIX: env.queuePrefix,
 });

@@ -6,6 +6,7 @@ import { createLogger } from '@hookline/telemetry';
 import { DeliveryWorker } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
+import { RetentionPruner } from './retention';
 
 async function main(): Promise<void> {
   let config;
@@ -33,6 +34,13 @@ async function main(): Promise<void> {
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
   });
 
+  const retention = new RetentionPruner({
+    db,
+    logger,
+    retentionMs: config.DELIVERY_RETENTION_DAYS * 86_400_000,
+    intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000,
+  });
+
   let ready = false;
   let health: Server | null = null;
   let stopping: Promise<void> | null = null;
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
         logger.error('shutdown took too long; exiting');
         process.exit(1);
       }, config.DELIVERY_TIMEOUT_MS + 30_000).unref();
+      await retention.stop();
       await worker.close();
       health?.close();
       await db.close();
@@ -56,6 +65,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await worker.start();
+  retention.start();
   if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready);
   ready = true;
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX });
