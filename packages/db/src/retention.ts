@@ -8,35 +8,37 @@ import type { Db } from './client';
  * row the worker is writing and takes no lock beyond the rows it removes:
  * ingest and attempt writes go on meanwhile. Deliveries still pending or
  * retrying are kept whatever their age, with their attempts and their event.
+ * The rows are picked by an index and removed by their physical address
+ * (ctid), so a batch never scans the table, however large it has grown.
  */
 
 // Attempts of deliveries still in progress stay: the delivery's record must show them.
 const PRUNE_ATTEMPTS = `
-DELETE FROM attempts WHERE id IN (
-  SELECT a.id FROM attempts a
+DELETE FROM attempts WHERE ctid = ANY(ARRAY(
+  SELECT a.ctid FROM attempts a
    WHERE a.attempted_at < $1
      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.status IN ('pending', 'retrying'))
    LIMIT $2
-   FOR UPDATE OF a SKIP LOCKED)`;
+   FOR UPDATE OF a SKIP LOCKED))`;
 
 // A delivery redelivered recently is kept until its last attempt is old too.
 const PRUNE_DELIVERIES = `
-DELETE FROM deliveries WHERE id IN (
-  SELECT d.id FROM deliveries d
+DELETE FROM deliveries WHERE ctid = ANY(ARRAY(
+  SELECT d.ctid FROM deliveries d
    WHERE d.created_at < $1
      AND d.status NOT IN ('pending', 'retrying')
      AND (d.last_attempt_at IS NULL OR d.last_attempt_at < $1)
    LIMIT $2
-   FOR UPDATE SKIP LOCKED)`;
+   FOR UPDATE SKIP LOCKED))`;
 
 // An event goes only once none of its deliveries remain.
 const PRUNE_EVENTS = `
-DELETE FROM events WHERE id IN (
-  SELECT e.id FROM events e
+DELETE FROM events WHERE ctid = ANY(ARRAY(
+  SELECT e.ctid FROM events e
    WHERE e.created_at < $1
      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
    LIMIT $2
-   FOR UPDATE SKIP LOCKED)`;
+   FOR UPDATE SKIP LOCKED))`;
 
 export interface PruneOptions {
   /** Rows older than this go. */
