@@ -6,8 +6,45 @@ export interface Documentation {
   name: string;
   description: string | null;
   humanUrl: string | null;
+  tags: string[];
   createdAt: string;
   updatedAt: string;
+}
+
+export interface NewDocumentation {
+  slug: string;
+  name: string;
+  description?: string | null;
+  humanUrl?: string | null;
+}
+
+export type DocumentationPatch = Partial<NewDocumentation & { tags: string[] }>;
+
+export type ApiKeyScope = 'admin' | 'events:write' | 'read';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** Only the answer to a creation carries the key itself. */
+export interface CreatedApiKey extends ApiKey {
+  secret: string;
+}
+
+/** GET /v1/deliveries and a webhook's list take the same filters. */
+export interface DeliveryFilters {
+  status?: string;
+  eventType?: string;
+  httpStatus?: string;
+  from?: string;
+  to?: string;
+  deliveryId?: string;
+  eventId?: string;
 }
 
 export interface Webhook {
@@ -143,12 +180,18 @@ export interface ApiClient {
   revealSecret(id: string): Promise<string>;
   rotateSecret(id: string): Promise<string>;
   testWebhook(id: string): Promise<{ deliveryId: string }>;
-  listDeliveries(webhookId: string, options: { limit: number; cursor?: string | null }): Promise<Page<DeliveryItem>>;
+  listDeliveries(webhookId: string, options: { limit: number; cursor?: string | null; filters?: DeliveryFilters }): Promise<Page<DeliveryItem>>;
   getDelivery(id: string): Promise<DeliveryDetail>;
   redeliver(id: string): Promise<void>;
   webhookStats(id: string, hours: number): Promise<WebhookStats>;
   countRecoverable(id: string, since: string): Promise<RecoveryCount>;
   recover(id: string, since: string): Promise<{ count: number }>;
+  createDocumentation(input: NewDocumentation): Promise<Documentation>;
+  updateDocumentation(idOrSlug: string, patch: DocumentationPatch): Promise<Documentation>;
+  deleteDocumentation(idOrSlug: string): Promise<void>;
+  listApiKeys(): Promise<ApiKey[]>;
+  createApiKey(input: { name: string; scopes: ApiKeyScope[] }): Promise<CreatedApiKey>;
+  revokeApiKey(id: string): Promise<void>;
 }
 
 export interface RecoveryCount {
@@ -205,7 +248,8 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     revealSecret: async (id) => (await call<{ secret: string }>('GET', `/v1/webhooks/${seg(id)}/secret`)).secret,
     rotateSecret: async (id) => (await call<{ secret: string }>('POST', `/v1/webhooks/${seg(id)}/rotate-secret`)).secret,
     testWebhook: (id) => call('POST', `/v1/webhooks/${seg(id)}/test`),
-    listDeliveries: (webhookId, { limit, cursor }) => call('GET', `/v1/webhooks/${seg(webhookId)}/deliveries`, { query: { limit, cursor: cursor ?? undefined } }),
+    listDeliveries: (webhookId, { limit, cursor, filters }) =>
+      call('GET', `/v1/webhooks/${seg(webhookId)}/deliveries`, { query: { ...filters, limit, cursor: cursor ?? undefined } }),
     getDelivery: (id) => call('GET', `/v1/deliveries/${seg(id)}`),
     redeliver: async (id) => {
       await call('POST', `/v1/deliveries/${seg(id)}/redeliver`);
@@ -213,5 +257,11 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     webhookStats: (id, hours) => call('GET', `/v1/webhooks/${seg(id)}/stats`, { query: { hours } }),
     countRecoverable: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since, dryRun: true } }),
     recover: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since } }),
+    createDocumentation: (input) => call('POST', '/v1/documentations', { body: input }),
+    updateDocumentation: (idOrSlug, patch) => call('PATCH', `/v1/documentations/${seg(idOrSlug)}`, { body: patch }),
+    deleteDocumentation: (idOrSlug) => call('DELETE', `/v1/documentations/${seg(idOrSlug)}`),
+    listApiKeys: async () => (await call<{ data: ApiKey[] }>('GET', '/v1/api-keys')).data,
+    createApiKey: (input) => call('POST', '/v1/api-keys', { body: input }),
+    revokeApiKey: (id) => call('DELETE', `/v1/api-keys/${seg(id)}`),
   };
 }

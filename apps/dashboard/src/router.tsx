@@ -24,14 +24,17 @@ export function navigate(to: string, { replace = false } = {}): void {
 }
 
 export const usePathname = () => useSyncExternalStore(subscribe, () => location.pathname);
+/** The query string, for state a shared link must carry (delivery filters). */
+export const useSearch = () => useSyncExternalStore(subscribe, () => location.search);
 
-export type Route = { page: 'documentations' } | { page: 'integrations'; slug: string } | { page: 'not-found'; path: string };
+export type Route = { page: 'documentations' } | { page: 'integrations'; slug: string } | { page: 'api-keys' } | { page: 'not-found'; path: string };
 
 export const integrationsPath = (slug: string) => `/documentations/${encodeURIComponent(slug)}/integrations`;
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/documentations') return { page: 'documentations' };
+  if (path === '/api-keys') return { page: 'api-keys' };
   const integrations = /^\/documentations\/([^/]+)(?:\/integrations)?$/.exec(path);
   if (integrations?.[1]) return { page: 'integrations', slug: decodeURIComponent(integrations[1]) };
   return { page: 'not-found', path: pathname };

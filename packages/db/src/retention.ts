@@ -13,11 +13,14 @@ import type { Db } from './client';
  */
 
 // Attempts of deliveries still in progress stay: the delivery's record must show them.
+// The checks are scalar subqueries on purpose: one primary-key or index probe per
+// candidate row. As NOT EXISTS, the planner may turn them into an anti join that
+// compares each old attempt with every pending delivery, which grows with the backlog.
 const PRUNE_ATTEMPTS = `
 DELETE FROM attempts WHERE ctid = ANY(ARRAY(
   SELECT a.ctid FROM attempts a
    WHERE a.attempted_at < $1
-     AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.status IN ('pending', 'retrying'))
+     AND (SELECT d.status FROM deliveries d WHERE d.id = a.delivery_id) NOT IN ('pending', 'retrying')
    LIMIT $2
    FOR UPDATE OF a SKIP LOCKED))`;
 
@@ -36,7 +39,7 @@ const PRUNE_EVENTS = `
 DELETE FROM events WHERE ctid = ANY(ARRAY(
   SELECT e.ctid FROM events e
    WHERE e.created_at < $1
-     AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
+     AND (SELECT 1 FROM deliveries d WHERE d.event_id = e.id LIMIT 1) IS NULL
    LIMIT $2
    FOR UPDATE SKIP LOCKED))`;
 

@@ -1,3 +1,4 @@
+import { ApiKeysPage } from '../api-keys/ApiKeysPage';
 import { SignIn } from '../auth/SignIn';
 import { useSession } from '../auth/use-session';
 import { DocumentationList } from '../documentations/DocumentationList';
@@ -25,6 +26,7 @@ export function App() {
       <Shell apiKey={session.apiKey} onSignOut={session.signOut}>
         {route.page === 'documentations' ? <DocumentationList /> : null}
         {route.page === 'integrations' ? <IntegrationsPage key={route.slug} slug={route.slug} /> : null}
+        {route.page === 'api-keys' ? <ApiKeysPage /> : null}
         {route.page === 'not-found' ? <NotFound path={route.path} /> : null}
       </Shell>
     </ApiContext.Provider>
