@@ -70,6 +70,7 @@ describe('PATCH /v1/documentations/{idOrSlug}', () => {
     }
     const stranger = (await a.tenant()).apiKey;
     expect((await a.call(`/v1/documentations/${second.id}`, { method: 'PATCH', key: stranger, body: { name: 'mine' } })).status).toBe(404);
+    expect((await a.call(`/v1/documentations/${second.id}`, { method: 'DELETE', key: stranger })).status).toBe(404);
     expect((await a.call(`/v1/documentations/${second.id}`, { key })).body.name).toBe('Payments API');
   });
 
@@ -117,6 +118,7 @@ describe('DELETE /v1/documentations/{idOrSlug}', () => {
     }
     expect((await a.call(`/v1/documentations/${documentation.id}`, { method: 'PATCH', key, body: { name: 'x' } })).status).toBe(404);
     expect((await a.call(`/v1/documentations/${documentation.id}`, { method: 'DELETE', key })).status).toBe(404);
+    expect((await a.call(`/v1/events/${event.body.id}`, { key })).status).toBe(404);
     const list = await a.call('/v1/documentations', { key });
     expect(list.body.data.map((d: { id: string }) => d.id)).not.toContain(documentation.id);
 
