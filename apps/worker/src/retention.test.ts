@@ -1,4 +1,4 @@
-import { ingestEvents, recordAttempts, RETENTION_LOCK, uuidv7, type Db } from '@hookline/db';
+import { ingestEvents, pruneExpired, recordAttempts, RETENTION_LOCK, uuidv7, type Db } from '@hookline/db';
 import { createLogger } from '@hookline/telemetry';
 import { createTenant, structureChange, testDb } from '../../../test/support/fixtures';
 import { seedDocumentation, seedWebhook } from '../../../test/support/seed';
@@ -154,5 +154,70 @@ describe('retention (real PostgreSQL)', () => {
     expect(await exists('deliveries', stuck.deliveryIds)).toBe(2);
     const { rows } = await db.pool.query(`SELECT min(created_at) AS oldest FROM deliveries WHERE organization_id = $1 AND status = 'succeeded'`, [organizationId]);
     expect(Date.now() - new Date(rows[0].oldest).getTime()).toBeLessThan(30 * DAY);
+  });
+
+  it('holds no lock that blocks ingest or attempt writes, and skips rows another transaction holds', async () => {
+    const old = await deliveries(3, 'succeeded');
+    await age(40 * DAY, old.deliveryIds);
+    // A pass left open inside a transaction: whatever it locks stays locked until ROLLBACK.
+    const pruning = await db.pool.connect();
+    try {
+      await pruning.query('BEGIN');
+      const result = await pruneExpired(pruning, { cutoff: new Date(Date.now() - 30 * DAY), pauseMs: 0 });
+      expect(result).toMatchObject({ attempts: 6, deliveries: 6, events: 3 });
+      // Meanwhile: new events and their attempts commit at once (a blocked statement would hit the timeout).
+      const writer = await db.pool.connect();
+      try {
+        await writer.query("SET statement_timeout = '3s'");
+        const fresh = await ingestEvents(db, [{ organizationId, documentation, type: 'documentation.structure_change', diff: structureChange().diff }]);
+        const deliveryId = fresh[0]!.deliveries[0]!.deliveryId;
+        await writer.query(`UPDATE deliveries SET status = 'retrying', attempts = attempts + 1 WHERE id = $1`, [deliveryId]);
+        await writer.query('UPDATE webhooks SET updated_at = now() WHERE documentation_id = $1', [documentation.id]);
+        await writer.query('UPDATE documentations SET updated_at = now() WHERE id = $1', [documentation.id]);
+      } finally {
+        await writer.query('RESET statement_timeout');
+        writer.release();
+      }
+    } finally {
+      await pruning.query('ROLLBACK');
+      pruning.release();
+    }
+    expect(await exists('deliveries', old.deliveryIds)).toBe(6);
+
+    // A delivery row the worker holds (e.g. mid-write) is skipped, not waited for; the next pass takes it.
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM deliveries WHERE id = $1 FOR UPDATE', [old.deliveryIds[0]]);
+      const client = await db.pool.connect();
+      try {
+        await client.query("SET statement_timeout = '3s'");
+        const result = await pruneExpired(client, { cutoff: new Date(Date.now() - 30 * DAY), pauseMs: 0 });
+        expect(result.deliveries).toBe(5);
+      } finally {
+        await client.query('RESET statement_timeout');
+        client.release();
+      }
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(await exists('deliveries', old.deliveryIds)).toBe(1);
+    expect(await pruner().runOnce()).toMatchObject({ deliveries: 1 });
+    expect(await exists('deliveries', old.deliveryIds)).toBe(0);
+  });
+
+  it('runs on its interval once started, and stops between passes', async () => {
+    const old = await deliveries(2, 'succeeded');
+    await age(40 * DAY, old.deliveryIds);
+    const timed = new RetentionPruner({ db, logger: createLogger('retention-test', 'silent'), retentionMs: 30 * DAY, intervalMs: 50, firstRunMs: 10, pauseMs: 0 });
+    timed.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await exists('deliveries', old.deliveryIds)) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(await exists('deliveries', old.deliveryIds)).toBe(0);
+    } finally {
+      await timed.stop();
+    }
   });
 });
