@@ -139,6 +139,9 @@ describe('delivery search', () => {
   it('answers 400 naming the bad parameter', async () => {
     for (const [query, path] of [
       ['status=failed', 'status.0'],
+      ['eventType=a%00b', 'eventType'],
+      ['eventType=a&eventType=b', 'eventType'],
+      ['httpStatus=2xx&httpStatus=4xx', 'httpStatus'],
       ['httpStatus=6xx', 'httpStatus'],
       ['httpStatus=abc', 'httpStatus'],
       ['from=yesterday', 'from'],

@@ -68,6 +68,10 @@ describe('PATCH /v1/documentations/{idOrSlug}', () => {
       const answer = await a.call(`/v1/documentations/${second.slug}`, { method: 'PATCH', key, body });
       expect({ body, status: answer.status, paths: answer.body.errors?.map((e: { path: string }) => e.path) }).toEqual({ body, status: 400, paths: [path] });
     }
+    for (const method of ['PATCH', 'DELETE']) {
+      const odd = await a.call('/v1/documentations/a%00b', { method, key, body: method === 'PATCH' ? { name: 'x' } : undefined });
+      expect({ method, status: odd.status }).toEqual({ method, status: 404 });
+    }
     const stranger = (await a.tenant()).apiKey;
     expect((await a.call(`/v1/documentations/${second.id}`, { method: 'PATCH', key: stranger, body: { name: 'mine' } })).status).toBe(404);
     expect((await a.call(`/v1/documentations/${second.id}`, { method: 'DELETE', key: stranger })).status).toBe(404);

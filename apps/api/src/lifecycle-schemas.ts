@@ -61,7 +61,10 @@ const httpStatus = z.preprocess(
 
 export const DeliverySearchQuery = PageQuery.extend({
   status: statusList,
-  eventType: z.preprocess((value) => (blank(value) ? undefined : value), z.string().max(100, 'must be at most 100 characters').optional()),
+  eventType: z.preprocess(
+    (value) => (blank(value) ? undefined : value),
+    z.string().max(100, 'must be at most 100 characters').regex(/^[\x21-\x7e]+$/, 'must be an event type such as ping or documentation.structure_change').optional(),
+  ),
   from: dateTime('from'),
   to: dateTime('to'),
   httpStatus,

@@ -1,5 +1,6 @@
 import type { Db } from './client';
 import { DOCUMENTATION_COLUMNS, findDocumentation, type DocumentationRow } from './documentations';
+import { isUuid } from './ids';
 
 export interface DocumentationPatch {
   slug?: string;
@@ -14,7 +15,11 @@ export type UpdateDocumentationResult = { kind: 'updated'; documentation: Docume
 const COLUMNS: Record<keyof DocumentationPatch, string> = { slug: 'slug', name: 'name', description: 'description', humanUrl: 'human_url', tags: 'tags' };
 
 /** Changes only the fields given; the id stays, so a slug change keeps webhooks and history. */
+// Neither an id nor a slug (e.g. a NUL byte, which PostgreSQL would refuse): no query at all.
+const referenceable = (idOrSlug: string) => isUuid(idOrSlug) || /^[a-z0-9][a-z0-9-]{0,63}$/.test(idOrSlug);
+
 export async function updateDocumentation(db: Db, organizationId: string, idOrSlug: string, patch: DocumentationPatch): Promise<UpdateDocumentationResult> {
+  if (!referenceable(idOrSlug)) return { kind: 'not-found' };
   const current = await findDocumentation(db, organizationId, idOrSlug);
   if (!current) return { kind: 'not-found' };
   const fields = (Object.keys(COLUMNS) as Array<keyof DocumentationPatch>).filter((field) => patch[field] !== undefined);
@@ -42,6 +47,7 @@ export async function updateDocumentation(db: Db, organizationId: string, idOrSl
  * does, or null when there is no such documentation.
  */
 export async function deleteDocumentation(db: Db, organizationId: string, idOrSlug: string, now = new Date()): Promise<{ id: string; webhookIds: string[] } | null> {
+  if (!referenceable(idOrSlug)) return null;
   const current = await findDocumentation(db, organizationId, idOrSlug);
   if (!current) return null;
   const { rowCount } = await db.pool.query(
