@@ -3,7 +3,7 @@
  * deliveries and events) while producers post events at a steady paced rate,
  * and compare the ingest answer times during pruning with those just before.
  *
- *   npm run bench:retention [-- --quick]   (quick: 100,000 attempts, shorter phases)
+ *   npm run bench:retention [-- --quick] [--rate N]   (quick: 100,000 attempts, 1 s slices; N events/s, default 200, quick 100)
  *
  * The API runs from its production bundle, as in the main benchmark; pruning
  * runs the worker's code (pruneWithLock) with its defaults: 5,000 rows per
@@ -29,9 +29,12 @@ const PREFIX = '{hookline-bench-retention}';
 const DAY = 86_400_000;
 
 const quick = process.argv.includes('--quick');
-const plan = quick
+const rateArg = process.argv.indexOf('--rate');
+const base = quick
   ? { attempts: 100_000, attemptsPerDelivery: 10, deliveriesPerEvent: 10, rate: 100, sliceS: 1, maxPruneS: 60 }
   : { attempts: 1_000_000, attemptsPerDelivery: 10, deliveriesPerEvent: 10, rate: 200, sliceS: 3, maxPruneS: 300 };
+const plan = { ...base, rate: rateArg > 0 ? Number(process.argv[rateArg + 1]) : base.rate };
+if (!(plan.rate > 0)) throw new Error('--rate takes a number of events per second');
 
 interface Sample {
   sentAt: number;
