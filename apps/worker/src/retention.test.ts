@@ -220,4 +220,28 @@ describe('retention (real PostgreSQL)', () => {
       await timed.stop();
     }
   });
+
+  it('an attempt of a delivery retention removed meanwhile does not fail the attempts written with it', async () => {
+    const kept = await deliveries(1, 'pending');
+    const gone = await deliveries(1, 'pending');
+    await db.pool.query('DELETE FROM deliveries WHERE id = ANY($1::uuid[])', [gone.deliveryIds]);
+    const attempt = (deliveryId: string) => ({
+      id: uuidv7(),
+      deliveryId,
+      trigger: 'manual' as const,
+      attemptedAt: new Date(),
+      requestHeaders: {},
+      responseStatus: 200,
+      responseHeaders: {},
+      responseBody: '',
+      durationMs: 5,
+      errorKind: null,
+      errorMessage: null,
+      nextStatus: 'succeeded' as const,
+      nextAttemptAt: null,
+    });
+    await recordAttempts(db, [...kept.deliveryIds, ...gone.deliveryIds].map(attempt));
+    const { rows } = await db.pool.query('SELECT status FROM deliveries WHERE id = ANY($1::uuid[])', [kept.deliveryIds]);
+    expect(rows.map((row) => row.status)).toEqual(['succeeded', 'succeeded']);
+  });
 });

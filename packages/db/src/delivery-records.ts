@@ -37,6 +37,8 @@ WITH input AS (
                         response_headers, response_body, duration_ms, error_kind, error_message)
   SELECT id, delivery_id, trigger, attempted_at, request_headers, response_status,
          response_headers, response_body, duration_ms, error_kind, error_message FROM input
+   -- A delivery removed by retention meanwhile: its attempt is dropped rather than failing the whole batch.
+   WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.delivery_id)
   ON CONFLICT (id) DO NOTHING
   RETURNING delivery_id
 ), counts AS (
