@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import packageJson from '../package.json';
+import { CacheInvalidation } from './cache-invalidation';
 import type { AppContext, AppDeps } from './context';
 import { createMetrics } from './metrics';
 import { authenticate } from './middleware/auth';
@@ -9,6 +10,11 @@ import { limitJson } from './middleware/json-limits';
 import { methodNotAllowed } from './middleware/method-not-allowed';
 import { requestMetrics } from './middleware/request-metrics';
 import { securityHeaders } from './middleware/security-headers';
+import { requireScope } from './middleware/scopes';
+import { apiKeyRoutes } from './routes/api-keys';
+import { deliverySearchRoutes } from './routes/delivery-search';
+import { documentationLifecycleRoutes } from './routes/documentation-lifecycle';
+import { cacheDocumentations } from './routes/lookups';
 import { dashboardRoutes } from './routes/dashboard';
 import { deliveryRoutes } from './routes/deliveries';
 import { documentationRoutes } from './routes/documentations';
@@ -29,7 +35,9 @@ export function createApp(deps: AppDeps): Express {
     ...deps,
     metrics: deps.metrics ?? createMetrics(),
     lifecycle: deps.lifecycle ?? { draining: false },
+    invalidation: new CacheInvalidation(deps.subscriber ?? null, deps.config.queuePrefix, deps.logger),
   };
+  cacheDocumentations(ctx.db, ctx.invalidation);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -39,7 +47,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(packageJson.version));
 
-  app.use('/v1', authenticate(ctx.db, ctx.config.authCacheTtlMs));
+  app.use('/v1', authenticate(ctx.db, { ttlMs: ctx.config.authCacheTtlMs, invalidation: ctx.invalidation, logger: ctx.logger }));
+  app.use('/v1', requireScope);
   // Before the JSON parser: definitions are YAML or JSON far larger than its limit.
   app.use(versionRoutes(ctx));
   app.use('/v1', requireJsonBody);
@@ -52,6 +61,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(eventRoutes(ctx));
   app.use(deliveryRoutes(ctx));
   app.use(webhookStatsRoutes(ctx));
+  app.use(apiKeyRoutes(ctx));
+  app.use(documentationLifecycleRoutes(ctx));
+  app.use(deliverySearchRoutes(ctx));
 
   app.use(dashboardRoutes(ctx.config.dashboardDir));
   app.use(methodNotAllowed());

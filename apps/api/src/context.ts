@@ -1,5 +1,6 @@
 import type { Db, SecretBox } from '@hookline/db';
 import type { DeliveryQueue, RedisClient } from '@hookline/queue';
+import type { CacheInvalidation } from './cache-invalidation';
 import type { Logger } from './logger';
 import type { ApiMetrics } from './metrics';
 import type { Quotas } from './quotas';
@@ -37,6 +38,12 @@ export interface AppDeps {
   queue: DeliveryQueue;
   /** For announcements and readiness; may be the same client the queue uses. */
   redis: RedisClient;
+  /**
+   * A connection of its own for SUBSCRIBE: cache invalidations from the other
+   * API processes arrive on it. Without one, nothing is cached (every request
+   * looks its key and documentation up).
+   */
+  subscriber?: RedisClient;
   secretBox: SecretBox;
   logger: Logger;
   metrics?: ApiMetrics;
@@ -47,4 +54,5 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   metrics: ApiMetrics;
   lifecycle: Lifecycle;
+  invalidation: CacheInvalidation;
 }

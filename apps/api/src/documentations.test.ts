@@ -19,6 +19,7 @@ describe('documentations', () => {
       name: 'Payments',
       description: 'Card payments',
       humanUrl: 'https://docs.example.com/payments',
+      tags: [],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

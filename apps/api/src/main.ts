@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl, { max: 20 });
-  const redis = createRedis(config.redisClusterNodes ? { clusterNodes: config.redisClusterNodes } : config.redisUrl, 'producer');
+  const redisTarget = config.redisClusterNodes ? { clusterNodes: config.redisClusterNodes } : config.redisUrl;
+  const redis = createRedis(redisTarget, 'producer');
+  // SUBSCRIBE takes a connection of its own; it keeps retrying through outages (caches are bypassed meanwhile).
+  const subscriber = createRedis(redisTarget, 'worker');
+  subscriber.on('error', () => undefined);
   const queue = new DeliveryQueue(redis, { prefix: config.queuePrefix, shards: config.queueShards });
   watchRedis(redis, queue, logger);
   const secretBox = new SecretBox(config.secretsKey);
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
   }
 
   const lifecycle = { draining: false };
-  const app = createApp({ config, db, queue, redis, secretBox, logger, metrics: createMetrics({ processMetrics: true }), lifecycle });
+  const app = createApp({ config, db, queue, redis, subscriber, secretBox, logger, metrics: createMetrics({ processMetrics: true }), lifecycle });
   const server: Server = app.listen(config.port, (error?: Error) => {
     if (error) {
       logger.error('cannot listen', { port: config.port, err: error });
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
       await redis.quit().catch(() => redis.disconnect());
+      await subscriber.quit().catch(() => subscriber.disconnect());
       await db.close();
     },
   });

@@ -16,6 +16,7 @@ export function documentationView(doc: DocumentationRow): Shape<'Documentation'>
     name: doc.name,
     description: doc.description,
     humanUrl: doc.humanUrl,
+    tags: doc.tags ?? [],
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

@@ -29,4 +29,13 @@ export class TtlCache<V> {
     }
     this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
   }
+
+  /** Drops every entry whose value matches: invalidation by what changed, whatever key it was cached under. */
+  deleteWhere(matches: (value: V) => boolean): void {
+    for (const [key, entry] of this.entries) if (matches(entry.value)) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }

@@ -23,6 +23,43 @@ export type {
   WebhookStats,
 } from '../../api/src/openapi/types';
 
+export interface NewDocumentation {
+  slug: string;
+  name: string;
+  description?: string | null;
+  humanUrl?: string | null;
+}
+
+export type DocumentationPatch = Partial<NewDocumentation & { tags: string[] }>;
+
+export type ApiKeyScope = 'admin' | 'events:write' | 'read';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** Only the answer to a creation carries the key itself. */
+export interface CreatedApiKey extends ApiKey {
+  secret: string;
+}
+
+/** GET /v1/deliveries and a webhook's list take the same filters. */
+export interface DeliveryFilters {
+  status?: string;
+  eventType?: string;
+  httpStatus?: string;
+  from?: string;
+  to?: string;
+  deliveryId?: string;
+  eventId?: string;
+}
+
+
 /** An RFC 9457 problem as the API worded it; status 0 when the API could not be reached at all. */
 export class ApiProblem extends Error {
   constructor(
@@ -72,7 +109,7 @@ export interface ApiClient {
   rotateSecret(id: string): Promise<string>;
   activateSecret(id: string): Promise<Webhook>;
   testWebhook(id: string): Promise<{ deliveryId: string }>;
-  listDeliveries(webhookId: string, options: { limit: number; cursor?: string | null }): Promise<Page<DeliveryItem>>;
+  listDeliveries(webhookId: string, options: { limit: number; cursor?: string | null; filters?: DeliveryFilters }): Promise<Page<DeliveryItem>>;
   getDelivery(id: string): Promise<DeliveryDetail>;
   redeliver(id: string): Promise<void>;
   webhookStats(id: string, hours: number): Promise<WebhookStats>;
@@ -80,6 +117,12 @@ export interface ApiClient {
   recover(id: string, since: string): Promise<{ count: number }>;
   listVersions(documentation: string, cursor?: string | null): Promise<Page<Version>>;
   getEvent(id: string): Promise<EventDeliveries>;
+  createDocumentation(input: NewDocumentation): Promise<Documentation>;
+  updateDocumentation(idOrSlug: string, patch: DocumentationPatch): Promise<Documentation>;
+  deleteDocumentation(idOrSlug: string): Promise<void>;
+  listApiKeys(): Promise<ApiKey[]>;
+  createApiKey(input: { name: string; scopes: ApiKeyScope[] }): Promise<CreatedApiKey>;
+  revokeApiKey(id: string): Promise<void>;
 }
 
 /** A Bump DiffItem, as in a version's diff. */
@@ -168,7 +211,8 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     rotateSecret: async (id) => (await call<{ secret: string }>('POST', `/v1/webhooks/${seg(id)}/rotate-secret`)).secret,
     activateSecret: (id) => call('POST', `/v1/webhooks/${seg(id)}/activate-secret`),
     testWebhook: (id) => call('POST', `/v1/webhooks/${seg(id)}/test`),
-    listDeliveries: (webhookId, { limit, cursor }) => call('GET', `/v1/webhooks/${seg(webhookId)}/deliveries`, { query: { limit, cursor: cursor ?? undefined } }),
+    listDeliveries: (webhookId, { limit, cursor, filters }) =>
+      call('GET', `/v1/webhooks/${seg(webhookId)}/deliveries`, { query: { ...filters, limit, cursor: cursor ?? undefined } }),
     getDelivery: (id) => call('GET', `/v1/deliveries/${seg(id)}`),
     redeliver: async (id) => {
       await call('POST', `/v1/deliveries/${seg(id)}/redeliver`);
@@ -178,5 +222,11 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     recover: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since } }),
     listVersions: (documentation, cursor) => call('GET', `/v1/documentations/${seg(documentation)}/versions`, { query: { limit: 20, cursor: cursor ?? undefined } }),
     getEvent: (id) => call('GET', `/v1/events/${seg(id)}`),
+    createDocumentation: (input) => call('POST', '/v1/documentations', { body: input }),
+    updateDocumentation: (idOrSlug, patch) => call('PATCH', `/v1/documentations/${seg(idOrSlug)}`, { body: patch }),
+    deleteDocumentation: (idOrSlug) => call('DELETE', `/v1/documentations/${seg(idOrSlug)}`),
+    listApiKeys: async () => (await call<{ data: ApiKey[] }>('GET', '/v1/api-keys')).data,
+    createApiKey: (input) => call('POST', '/v1/api-keys', { body: input }),
+    revokeApiKey: (id) => call('DELETE', `/v1/api-keys/${seg(id)}`),
   };
 }

@@ -24,8 +24,10 @@ export function navigate(to: string, { replace = false } = {}): void {
 }
 
 export const usePathname = () => useSyncExternalStore(subscribe, () => location.pathname);
+/** The query string, for state a shared link must carry (delivery filters). */
+export const useSearch = () => useSyncExternalStore(subscribe, () => location.search);
 
-export type Route = { page: 'documentations' } | { page: 'integrations'; slug: string } | { page: 'versions'; slug: string } | { page: 'not-found'; path: string };
+export type Route = { page: 'documentations' } | { page: 'integrations'; slug: string } | { page: 'versions'; slug: string } | { page: 'api-keys' } | { page: 'not-found'; path: string };
 
 export const integrationsPath = (slug: string) => `/documentations/${encodeURIComponent(slug)}/integrations`;
 export const versionsPath = (slug: string) => `/documentations/${encodeURIComponent(slug)}/versions`;
@@ -35,6 +37,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '/documentations') return { page: 'documentations' };
   const versions = /^\/documentations\/([^/]+)\/versions$/.exec(path);
   if (versions?.[1]) return { page: 'versions', slug: decodeURIComponent(versions[1]) };
+  if (path === '/api-keys') return { page: 'api-keys' };
   const integrations = /^\/documentations\/([^/]+)(?:\/integrations)?$/.exec(path);
   if (integrations?.[1]) return { page: 'integrations', slug: decodeURIComponent(integrations[1]) };
   return { page: 'not-found', path: pathname };

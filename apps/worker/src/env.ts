@@ -22,6 +22,9 @@ const schema = z.object({
   WORKER_TENANT_SHARE: z.coerce.number().gt(0, 'expected a share in (0, 1]').max(1, 'expected a share in (0, 1]').default(0.5),
   /** Deployment-wide in-flight cap of a webhook that sets no maxConcurrency. */
   WEBHOOK_DEFAULT_MAX_CONCURRENCY: z.coerce.number().int('expected an integer').min(1, 'expected at least 1').max(10_000, 'expected at most 10000').default(64),
+  /** Attempts, deliveries and events older than this are removed (pending and retrying deliveries are kept). */
+  DELIVERY_RETENTION_DAYS: z.coerce.number().positive('expected a positive number of days').default(30),
+  RETENTION_INTERVAL_SECONDS: env.positiveSeconds(3600),
   LOG_LEVEL: env.logLevel,
   METRICS_TOKEN: env.metricsToken,
   QUEUE_PREFIX: env.queuePrefix,

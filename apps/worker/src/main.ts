@@ -7,6 +7,7 @@ import { DeliveryWorker } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
 import { VersionWorker } from './versions/version-worker';
+import { RetentionPruner } from './retention';
 
 async function main(): Promise<void> {
   let config;
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
   const versionsRedis = createRedis(redisTarget, 'worker');
   versionsRedis.on('error', (error: Error) => logger.warn('redis connection error', { err: error }));
   const versions = new VersionWorker({ db, connection: versionsRedis, deliveries: worker.queue, logger, prefix: config.QUEUE_PREFIX });
+  const retention = new RetentionPruner({
+    db,
+    logger,
+    retentionMs: config.DELIVERY_RETENTION_DAYS * 86_400_000,
+    intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000,
+  });
 
   let ready = false;
   let health: Server | null = null;
@@ -52,6 +59,7 @@ async function main(): Promise<void> {
     timeoutMs: config.DELIVERY_TIMEOUT_MS + 30_000,
     async stop() {
       ready = false;
+      await retention.stop();
       await versions.close();
       await worker.close();
       await versionsRedis.quit().catch(() => versionsRedis.disconnect());
@@ -63,6 +71,7 @@ async function main(): Promise<void> {
 
   await worker.start();
   await versions.start();
+  retention.start();
   if (config.WORKER_HEALTH_PORT) health = await startHealthServer(worker, config.WORKER_HEALTH_PORT, () => ready, config.METRICS_TOKEN);
   ready = true;
   logger.info('worker started', { concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, shards: config.QUEUE_SHARDS, consuming: config.WORKER_SHARDS ?? 'all', cluster: Boolean(config.REDIS_CLUSTER_NODES) });

@@ -8,6 +8,7 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 export interface Principal {
   organizationId: string;
   apiKeyId: string;
+  scopes: string[];
 }
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest();
@@ -21,13 +22,14 @@ export function generateApiKey(): string {
 export const isApiKeyFormat = (key: string): boolean => KEY_FORMAT.test(key);
 
 /** Stores the key hashed; the plaintext is shown once, by the caller. */
-export async function storeApiKey(db: Db, organizationId: string, key: string, name: string): Promise<void> {
+export async function storeApiKey(db: Db, organizationId: string, key: string, name: string, scopes: string[] = ['admin']): Promise<void> {
   const match = KEY_FORMAT.exec(key);
   if (!match) throw new Error('API key has the wrong format');
   await db.prisma.apiKey.upsert({
     where: { prefix: match[1]! },
-    create: { id: uuidv7(), organizationId, name, prefix: match[1]!, hash: hashKey(key).toString('hex') },
-    update: { organizationId, hash: hashKey(key).toString('hex'), revokedAt: null },
+    create: { id: uuidv7(), organizationId, name, scopes, prefix: match[1]!, hash: hashKey(key).toString('hex') },
+    // A revoked key stays revoked across restarts, even when it is the bootstrap key.
+    update: { organizationId, hash: hashKey(key).toString('hex') },
   });
 }
 
@@ -63,12 +65,12 @@ export async function ensureBootstrapApiKey(db: Db, organizationId: string, key:
 export async function authenticateApiKey(db: Db, key: string): Promise<Principal | null> {
   const match = KEY_FORMAT.exec(key);
   if (!match) return null;
-  const row = await db.prisma.apiKey.findUnique({ where: { prefix: match[1]! }, select: { id: true, organizationId: true, hash: true, revokedAt: true } });
+  const row = await db.prisma.apiKey.findUnique({ where: { prefix: match[1]! }, select: { id: true, organizationId: true, hash: true, revokedAt: true, scopes: true } });
   const presented = hashKey(key);
   const stored = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(presented.length);
   const equal = stored.length === presented.length && timingSafeEqual(stored, presented);
   if (!row || !equal || row.revokedAt) return null;
-  return { organizationId: row.organizationId, apiKeyId: row.id };
+  return { organizationId: row.organizationId, apiKeyId: row.id, scopes: row.scopes };
 }
 
 /** The organization `slug`, created on first use. */

@@ -47,6 +47,8 @@ WITH input AS (
   SELECT id, delivery_id, trigger, attempted_at, request_headers, response_status,
          response_headers, response_body, duration_ms, error_kind, error_message,
          response_body_encoding, reduced, url FROM input
+   -- A delivery removed by retention meanwhile: its attempt is dropped rather than failing the whole batch.
+   WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.delivery_id)
   ON CONFLICT (id) DO NOTHING
   RETURNING delivery_id
 ), counts AS (

@@ -9,6 +9,7 @@ export interface DocumentationRow {
   name: string;
   description: string | null;
   humanUrl: string | null;
+  tags: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,8 +42,8 @@ export async function createDocumentation(db: Db, organizationId: string, input:
   }
 }
 
-const DOCUMENTATION_COLUMNS = `id, organization_id AS "organizationId", slug, name, description, human_url AS "humanUrl",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+export const DOCUMENTATION_COLUMNS = `id, organization_id AS "organizationId", slug, name, description, human_url AS "humanUrl",
+  coalesce(tags, '{}') AS tags, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /**
  * On the hot path of POST /events, so one plain pg query rather than a trip
@@ -52,14 +53,14 @@ const DOCUMENTATION_COLUMNS = `id, organization_id AS "organizationId", slug, na
 export async function findDocumentation(db: Db, organizationId: string, idOrSlug: string): Promise<DocumentationRow | null> {
   if (!isUuid(idOrSlug)) {
     const { rows } = await db.pool.query<DocumentationRow>(
-      `SELECT ${DOCUMENTATION_COLUMNS} FROM documentations WHERE organization_id = $1 AND slug = $2`,
+      `SELECT ${DOCUMENTATION_COLUMNS} FROM documentations WHERE organization_id = $1 AND slug = $2 AND deleted_at IS NULL`,
       [organizationId, idOrSlug],
     );
     return rows[0] ?? null;
   }
   const { rows } = await db.pool.query<DocumentationRow>(
     `SELECT ${DOCUMENTATION_COLUMNS} FROM documentations
-      WHERE organization_id = $1 AND (id = $2::uuid OR slug = $3)
+      WHERE organization_id = $1 AND (id = $2::uuid OR slug = $3) AND deleted_at IS NULL
       ORDER BY (id = $2::uuid) DESC LIMIT 1`,
     [organizationId, idOrSlug.toLowerCase(), idOrSlug],
   );
@@ -74,7 +75,7 @@ export interface Page<T> {
 /** Oldest first (ids are UUIDv7); `cursor` is the last id of the previous page. */
 export async function listDocumentations(db: Db, organizationId: string, page: { limit: number; cursor?: string }): Promise<Page<DocumentationRow>> {
   const rows = await db.prisma.documentation.findMany({
-    where: { organizationId, ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
+    where: { organizationId, deletedAt: null, ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
     orderBy: { id: 'asc' },
     take: page.limit + 1,
   });

@@ -11,11 +11,11 @@ export interface EventDetail {
   deliveries: DeliverySummary[];
 }
 
-/** The event and its deliveries to live webhooks (a deleted webhook's history is not shown). */
+/** The event and its deliveries to live webhooks (a deleted webhook's history is not shown); a deleted documentation's events are gone. */
 export async function findEvent(db: Db, organizationId: string, id: string): Promise<EventDetail | null> {
   if (!isUuid(id)) return null;
   return db.prisma.event.findFirst({
-    where: { id, organizationId },
+    where: { id, organizationId, documentation: { deletedAt: null } },
     select: {
       id: true,
       documentationId: true,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ApiKeyCreate, DocumentationUpdate } from '../lifecycle-schemas';
+import { SCOPES } from '../middleware/scopes';
 import { Diff, DiffItem, DocumentationCreate, EventCreate, WebhookCreate, WebhookRecover, WebhookUpdate } from '../schemas';
 
 /** Response shapes, for the document only: representations.ts builds them. */
@@ -12,8 +14,18 @@ const Documentation = z.object({
   name: z.string(),
   description: z.string().nullable(),
   humanUrl: z.string().nullable(),
+  tags: z.array(z.string()),
   createdAt: timestamp,
   updatedAt: timestamp,
+});
+
+const ApiKey = z.object({
+  id: uuid,
+  name: z.string(),
+  prefix: z.string().meta({ description: 'The public part of the key: `hk_<prefix>_…`' }),
+  scopes: z.array(z.enum(SCOPES)),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable().meta({ description: 'Updated at most once a minute' }),
 });
 
 const Webhook = z.object({
@@ -120,12 +132,18 @@ export const components = {
   DiffItem,
   Documentation,
   DocumentationList: list(Documentation, true),
+  DocumentationUpdate,
+  ApiKeyCreate,
+  ApiKey,
+  ApiKeyCreated: ApiKey.extend({ secret: z.string().meta({ description: 'The key itself: shown in this answer only' }) }),
+  ApiKeyList: list(ApiKey, false),
   Webhook,
   WebhookCreated: Webhook.extend({ secret: Secret.shape.secret }),
   WebhookList: list(Webhook, true),
   Secret,
   DeliveryItem,
   DeliveryList: list(DeliveryItem, true),
+  DeliverySearchList: list(DeliveryItem.extend({ webhookId: uuid }), true),
   DeliveryDetail,
   Attempt,
   Event,

@@ -12,6 +12,7 @@ const errors = (...statuses: number[]) => {
   const descriptions: Record<number, string> = {
     400: 'Invalid input; `errors` names each field',
     401: 'Missing or invalid API key',
+    403: 'The API key lacks the scope this route needs; `detail` names it',
     404: 'Not found (or another organization’s)',
     409: 'Conflict',
     413: 'Body larger than 1 MiB',
@@ -30,6 +31,16 @@ const pageParams = (defaultLimit: number) => [
   { name: 'cursor', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: '`nextCursor` of the previous page' },
 ];
 const body = (name: ComponentName) => ({ required: true, content: json(name) });
+const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ name, in: 'query', required: false, schema, description });
+const deliveryFilters = [
+  query('status', 'One or more of pending, succeeded, retrying, exhausted, cancelled: comma-separated or repeated', { type: 'array', items: { type: 'string', enum: ['pending', 'succeeded', 'retrying', 'exhausted', 'cancelled'] } }),
+  query('eventType', '`documentation.structure_change` or `ping`'),
+  query('from', 'Created at or after', { type: 'string', format: 'date-time' }),
+  query('to', 'Created before', { type: 'string', format: 'date-time' }),
+  query('httpStatus', 'The last attempt’s HTTP status: a class (`2xx`, `4xx`, `5xx`) or a code (`404`)', { type: 'string', pattern: '^([1-5]xx|[1-5][0-9]{2})$' }),
+  query('eventId', 'Deliveries of this event', { type: 'string', format: 'uuid' }),
+  query('deliveryId', 'This delivery: the `webhook-id` header receivers saw', { type: 'string', format: 'uuid' }),
+];
 
 export function buildOpenApiDocument(version: string) {
   return {
@@ -47,6 +58,7 @@ export function buildOpenApiDocument(version: string) {
       { name: 'Webhooks', description: 'Endpoints that receive a documentation’s changes, signed' },
       { name: 'Events', description: 'Reported changes, each fanned out into one delivery per webhook' },
       { name: 'Deliveries', description: 'One event to one webhook, with every attempt' },
+      { name: 'API keys', description: 'Keys with scopes; a secret is shown once' },
       { name: 'Operations', description: 'Probes, metrics and this document; no API key' },
     ],
     paths: {
@@ -148,7 +160,7 @@ export function buildOpenApiDocument(version: string) {
     },
     webhooks: webhookRequests,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`. Its scopes: `admin` (everything), `events:write` (report events, deploy versions), `read` (the GET routes, except secrets and API keys); a missing scope is 403.' } },
       schemas: componentSchemas(),
     },
   };

@@ -1,13 +1,14 @@
 import { Router } from 'express';
-import { findDelivery, findDeliveryTarget, listWebhookDeliveries, uuidv7 } from '@hookline/db';
+import { findDelivery, findDeliveryTarget, searchDeliveries, uuidv7 } from '@hookline/db';
 import type { AppContext } from '../context';
 import { bestEffort } from '../enqueue';
 import { HttpProblem, notFound } from '../problem';
 import { DEFAULT_QUOTAS, QuotaCounters } from '../quotas';
 import { deliveryDetailView, deliveryItemView } from '../representations';
-import { PageQuery } from '../schemas';
+import { DeliverySearchQuery } from '../lifecycle-schemas';
 import { idParam, organizationOf, parseQuery } from '../validation';
 import { withChangeSummaries } from '../versions/summaries';
+import { deliveryFilters } from './delivery-search';
 import { loadWebhook } from './lookups';
 
 export function deliveryRoutes(ctx: AppContext): Router {
@@ -16,9 +17,10 @@ export function deliveryRoutes(ctx: AppContext): Router {
   const quotas = new QuotaCounters(ctx.redis, ctx.config.queuePrefix, logger, ctx.config.redisTimeoutMs);
 
   router.get('/v1/webhooks/:id/deliveries', async (req, res) => {
-    const page = parseQuery(PageQuery, req.query);
+    // The same filters as the organization-wide search (GET /v1/deliveries).
+    const query = parseQuery(DeliverySearchQuery, req.query);
     const webhook = await loadWebhook(db, organizationOf(res), idParam(req.params.id));
-    const result = await listWebhookDeliveries(db, webhook.id, page);
+    const result = await searchDeliveries(db, { webhookId: webhook.id }, deliveryFilters(query), { limit: query.limit, cursor: query.cursor });
     res.json({ data: await withChangeSummaries(db, result.data.map(deliveryItemView)), nextCursor: result.nextCursor });
   });
 

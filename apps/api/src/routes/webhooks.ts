@@ -15,8 +15,22 @@ import { loadDocumentation, loadWebhook } from './lookups';
 export const announce = (ctx: AppContext, webhookId: string) =>
   bestEffort('webhook change announcement', ctx.logger, () => announceWebhookChange(ctx.redis, webhookId, ctx.config.queuePrefix), { webhookId }, ctx.config.redisTimeoutMs);
 
+/**
+ * DELETE /v1/webhooks/{id}, also used for each webhook of a deleted
+ * documentation: soft delete, pending deliveries cancelled and their jobs
+ * removed, workers told. False when there is no such live webhook.
+ */
+export async function removeWebhook(ctx: AppContext, organizationId: string, id: string): Promise<boolean> {
+  const deleted = await deleteWebhook(ctx.db, organizationId, id);
+  if (!deleted) return false;
+  // Cancelled in PostgreSQL already: a job that survives this still finds its delivery cancelled.
+  await bestEffort('removing cancelled jobs', ctx.logger, () => ctx.queue.cancel(deleted.cancelledDeliveryIds.map((deliveryId) => ({ deliveryId, webhookId: id }))), { webhookId: id }, ctx.config.redisTimeoutMs);
+  await announce(ctx, id);
+  return true;
+}
+
 export function webhookRoutes(ctx: AppContext): Router {
-  const { db, secretBox, queue, logger } = ctx;
+  const { db, secretBox } = ctx;
   const router = Router();
 
   router.post('/v1/documentations/:idOrSlug/webhooks', async (req, res) => {
@@ -66,11 +80,7 @@ export function webhookRoutes(ctx: AppContext): Router {
 
   router.delete('/v1/webhooks/:id', async (req, res) => {
     const id = idParam(req.params.id);
-    const deleted = await deleteWebhook(db, organizationOf(res), id);
-    if (!deleted) throw notFound(`Webhook "${id}"`);
-    // Cancelled in PostgreSQL already: a job that survives this still finds its delivery cancelled.
-    await bestEffort('removing cancelled jobs', logger, () => queue.cancel(deleted.cancelledDeliveryIds.map((deliveryId) => ({ deliveryId, webhookId: id }))), { webhookId: id }, ctx.config.redisTimeoutMs);
-    await announce(ctx, id);
+    if (!(await removeWebhook(ctx, organizationOf(res), id))) throw notFound(`Webhook "${id}"`);
     res.status(204).end();
   });
 

@@ -55,6 +55,8 @@ export interface TestApiOptions {
   definitionMaxBytes?: number;
   diffPreviewMaxBytes?: number;
   inlineDeployBelowBytes?: number;
+  /** Share a queue prefix (and so the invalidation channels) with another app: two API processes of one deployment. */
+  prefix?: string;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -62,13 +64,15 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const redis = createRedis(TEST_REDIS_URL, 'producer');
   // A producer client refuses commands until connected (no offline queue); tests start from a connected one.
   if (redis.status !== 'ready') await once(redis, 'ready');
-  const prefix = testQueuePrefix();
+  const prefix = options.prefix ?? testQueuePrefix();
   const queue = options.queue ? options.queue(prefix) : new DeliveryQueue(redis, { prefix });
   const ownQueue = options.queue ? new DeliveryQueue(redis, { prefix }) : queue;
   const secretBox = new SecretBox(TEST_SECRETS_KEY);
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const appRedis = options.appRedis ? options.appRedis() : redis;
+  // Cache invalidations arrive here; with an unreachable appRedis the app runs without caches, as it would in an outage.
+  const subscriber = options.appRedis ? null : createRedis(TEST_REDIS_URL, 'worker');
   const app = createApp({ config: {
       queuePrefix: prefix,
       redisTimeoutMs: options.redisTimeoutMs,
@@ -77,7 +81,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       definitionMaxBytes: options.definitionMaxBytes,
       diffPreviewMaxBytes: options.diffPreviewMaxBytes,
       inlineDeployBelowBytes: options.inlineDeployBelowBytes,
-    }, db, queue, redis: appRedis, secretBox, logger });
+    }, db, queue, redis: appRedis, subscriber: subscriber ?? undefined, secretBox, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -113,6 +117,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await ownQueue.close();
       if (queue !== ownQueue) await queue.close();
       if (appRedis !== redis) appRedis.disconnect();
+      await subscriber?.quit();
       await redis.quit();
       await db.close();
     },

@@ -1,4 +1,5 @@
 import { KeySwitchPrompt } from '../auth/KeySwitchPrompt';
+import { ApiKeysPage } from '../api-keys/ApiKeysPage';
 import { SignIn } from '../auth/SignIn';
 import { useSession } from '../auth/use-session';
 import { DocumentationList } from '../documentations/DocumentationList';
@@ -28,6 +29,7 @@ export function App() {
         {route.page === 'documentations' ? <DocumentationList /> : null}
         {route.page === 'integrations' ? <IntegrationsPage key={route.slug} slug={route.slug} /> : null}
         {route.page === 'versions' ? <VersionsPage key={route.slug} slug={route.slug} /> : null}
+        {route.page === 'api-keys' ? <ApiKeysPage /> : null}
         {route.page === 'not-found' ? <NotFound path={route.path} /> : null}
       </Shell>
       {session.offeredKey ? (

@@ -21,6 +21,7 @@ export function Shell({ apiKey, onSignOut, children }: ShellProps) {
         </Link>
         <nav aria-label="Main" className="topbar-nav">
           <Link to="/">Documentations</Link>
+          <Link to="/api-keys">API keys</Link>
         </nav>
         <div className="topbar-account">
           <span className="muted key-label" title="The API key this browser signed in with">

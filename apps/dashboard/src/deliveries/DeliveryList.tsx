@@ -5,6 +5,7 @@ import { useNow } from '../ui/Time';
 import { usePageVisible } from '../ui/use-page-visible';
 import { useResource } from '../ui/use-resource';
 import { DeliveryDialog } from './DeliveryDialog';
+import { DeliveryFilterBar, useDeliveryFilters } from './DeliveryFilters';
 import { DeliveryRow } from './DeliveryRow';
 import { isInFlight } from './StatusBadge';
 
@@ -28,7 +29,11 @@ export function DeliveryList({ webhookId, refreshToken, highlightId, onSettled }
   // Cursors of the older pages visited; empty = the most recent page.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
-  const page = useResource(() => api.listDeliveries(webhookId, { limit: PAGE_SIZE, cursor }), [api, webhookId, cursor]);
+  const { filters, active: filtered, apply } = useDeliveryFilters(webhookId);
+  const filterKey = JSON.stringify(filters);
+  // Other filters, other pages: start again from the most recent.
+  useEffect(() => setCursors([]), [filterKey]);
+  const page = useResource(() => api.listDeliveries(webhookId, { limit: PAGE_SIZE, cursor, filters }), [api, webhookId, cursor, filterKey]);
   const [openId, setOpenId] = useState<string | null>(null);
 
   const deliveries = page.data?.data ?? [];
@@ -72,11 +77,16 @@ export function DeliveryList({ webhookId, refreshToken, highlightId, onSettled }
           {inFlight ? 'Refreshing every 2 s while deliveries are in flight' : ''}
         </span>
       </div>
+      <DeliveryFilterBar filters={filters} onApply={apply} />
       <ProblemAlert problem={page.problem} action={page.data ? 'Could not refresh the deliveries' : 'Could not load the deliveries'} />
       {page.loading ? <p className="muted">Loading deliveries…</p> : null}
       {page.data && deliveries.length === 0 ? (
         <p className="empty-inline">
-          {cursors.length === 0 ? 'No deliveries yet. Press “Test webhook” to send a ping, or report a change of this documentation through the API.' : 'No older deliveries.'}
+          {filtered
+            ? 'No deliveries match these filters.'
+            : cursors.length === 0
+              ? 'No deliveries yet. Press “Test webhook” to send a ping, or report a change of this documentation through the API.'
+              : 'No older deliveries.'}
         </p>
       ) : null}
       {deliveries.length > 0 ? (

@@ -1,16 +1,18 @@
 import { useEffect, useState } from 'react';
 import { asProblem, type ApiProblem, type Documentation } from '../api';
 import { useApi } from '../app/api-context';
-import { Link, integrationsPath } from '../router';
+import { Link, integrationsPath, navigate } from '../router';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useResource } from '../ui/use-resource';
-import { CurlExample, apiOrigin } from './CurlExample';
+import { CreateDocumentationForm } from './CreateDocumentationForm';
 
 export function DocumentationList() {
   const api = useApi();
   const first = useResource(() => api.listDocumentations(), [api]);
   const [more, setMore] = useState<{ data: Documentation[]; nextCursor: string | null } | null>(null);
   const [moreProblem, setMoreProblem] = useState<ApiProblem | null>(null);
+  const [creating, setCreating] = useState(false);
+  const created = (doc: Documentation) => navigate(integrationsPath(doc.slug));
 
   useEffect(() => {
     document.title = 'Documentations · Hookline';
@@ -35,10 +37,16 @@ export function DocumentationList() {
       <div className="page-header">
         <h1>Documentations</h1>
         <p className="muted">Each documentation has its own webhooks. Open one to manage its integrations.</p>
+        {documentations.length > 0 && !creating ? (
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            New documentation
+          </button>
+        ) : null}
       </div>
+      {creating && documentations.length > 0 ? <CreateDocumentationForm onCreated={created} onCancel={() => setCreating(false)} /> : null}
       <ProblemAlert problem={first.problem} action="Could not load the documentations" />
       {first.loading ? <p className="muted" aria-busy="true">Loading documentations…</p> : null}
-      {first.data && documentations.length === 0 ? <NoDocumentations onRefresh={first.reload} /> : null}
+      {first.data && documentations.length === 0 ? <NoDocumentations onCreated={created} /> : null}
       {documentations.length > 0 ? (
         <ul className="doc-list">
           {documentations.map((doc) => (
@@ -69,26 +77,12 @@ export function DocumentationList() {
   );
 }
 
-function NoDocumentations({ onRefresh }: { onRefresh: () => void }) {
+function NoDocumentations({ onCreated }: { onCreated: (documentation: Documentation) => void }) {
   return (
-    <section className="empty-state card" aria-labelledby="no-docs">
+    <section className="empty-state" aria-labelledby="no-docs">
       <h2 id="no-docs">No documentations yet</h2>
-      <p>
-        Documentations are created through the API, usually by the tool that publishes your API reference. Create one with your API key, then refresh
-        this page:
-      </p>
-      <CurlExample
-        label="Create a documentation"
-        lines={[
-          `curl -X POST ${apiOrigin()}/v1/documentations`,
-          `-H "Authorization: Bearer $HOOKLINE_API_KEY"`,
-          `-H "Content-Type: application/json"`,
-          `-d '{"slug": "payments-api", "name": "Payments API"}'`,
-        ]}
-      />
-      <button type="button" className="button" onClick={onRefresh}>
-        Refresh
-      </button>
+      <p>A documentation is the API reference whose changes you report; each one has its own webhooks. Create the first one:</p>
+      <CreateDocumentationForm onCreated={onCreated} />
     </section>
   );
 }

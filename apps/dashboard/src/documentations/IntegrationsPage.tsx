@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { useApi } from '../app/api-context';
-import { Link, versionsPath } from '../router';
+import { Link, integrationsPath, navigate, versionsPath } from '../router';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useResource } from '../ui/use-resource';
 import { WebhooksSection } from '../webhooks/WebhooksSection';
+import { DocumentationSettings } from './DocumentationSettings';
 
 /** `/documentations/{slug}/integrations`: the documentation's webhooks and their deliveries. */
 export function IntegrationsPage({ slug }: { slug: string }) {
@@ -60,6 +61,15 @@ export function IntegrationsPage({ slug }: { slug: string }) {
             </p>
           </div>
           <WebhooksSection documentation={doc} />
+          <DocumentationSettings
+            documentation={doc}
+            onSaved={(saved) => {
+              documentation.replace(() => saved);
+              // A new slug is a new address: the old one would answer 404 on reload.
+              if (saved.slug !== doc.slug) navigate(integrationsPath(saved.slug) + location.search, { replace: true });
+            }}
+            onDeleted={() => navigate('/')}
+          />
         </>
       ) : null}
     </>
