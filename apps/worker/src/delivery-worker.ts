@@ -11,6 +11,8 @@ import { HttpClient } from './delivery/http-client';
 import { EndpointGate } from './delivery/endpoint-gate';
 import { createDeliveryProcessor, deliveryBackoff } from './delivery/processor';
 import { RetrySchedule } from './delivery/retry-schedule';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics';
+import { readQueueDepth } from './queue-depth';
 import { AttemptWriter } from './records/attempt-writer';
 import { Reconciler } from './reconciler';
 
@@ -31,6 +33,8 @@ export interface DeliveryWorkerOptions {
   reconcileGraceMs: number;
   /** Disable a webhook whose every attempt failed for this long (default 5 days). */
   autoDisableAfterMs?: number;
+  /** Default: a registry of its own, without process metrics. */
+  metrics?: ReturnType<typeof createWorkerMetrics>;
 }
 
 export const USER_AGENT = `Hookline/${JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version}`;
@@ -44,6 +48,7 @@ export class DeliveryWorker {
   readonly writer: AttemptWriter;
   readonly queue: DeliveryQueue;
   readonly sources: DeliverySources;
+  readonly metrics: WorkerMetrics;
   private worker: Worker<JobData<'deliver'>> | null = null;
   private readonly processor: ReturnType<typeof createDeliveryProcessor>;
   private readonly http: HttpClient;
@@ -53,8 +58,12 @@ export class DeliveryWorker {
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     const { db, logger } = options;
+    const metrics = options.metrics ?? createWorkerMetrics();
+    this.metrics = metrics;
     this.writer = new AttemptWriter({
       write: (records) => recordAttempts(db, records),
+      onBatchWritten: (size) => metrics.attemptBatchWritten(size),
+      onBatchFailed: (transient) => metrics.attemptBatchFailed(transient),
       onWriteError: (error, pending) => logger.warn('attempt records not written yet; retrying', { err: error, pending }),
     });
     this.sources = new DeliverySources(db, options.secretBox);
@@ -62,6 +71,7 @@ export class DeliveryWorker {
     const producer = this.connection();
     const schedule = new RetrySchedule(options.retrySchedule);
     this.queue = new DeliveryQueue(producer, { prefix: options.prefix, maxAttempts: schedule.maxAttempts });
+    metrics.observe({ queueDepth: () => readQueueDepth(this.queue), attemptsPending: () => this.writer.pending, cachedWebhooks: () => this.sources.webhooks.size });
     this.reconciler = new Reconciler({
       db,
       redis: producer,
@@ -70,6 +80,7 @@ export class DeliveryWorker {
       prefix: options.prefix,
       intervalMs: options.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs,
+      metrics,
       // An attempt lasts at most the timeout; the margin covers loading before it and recording after it.
       settleMs: options.timeoutMs + 5_000,
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 24 * 3_600_000,
@@ -94,6 +105,7 @@ export class DeliveryWorker {
         maxOpenMs: 5 * 60_000,
       }),
       userAgent: USER_AGENT,
+      metrics,
       cancel: (id) => cancelDeliveries(db, [id]),
       disableWebhook: async (webhookId, reason) => {
         await disableWebhook(db, webhookId, reason);

@@ -6,6 +6,7 @@ import { createLogger } from '@hookline/telemetry';
 import { DeliveryWorker } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
+import { createWorkerMetrics } from './metrics';
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
+    metrics: createWorkerMetrics({ processMetrics: true }),
   });
 
   let ready = false;

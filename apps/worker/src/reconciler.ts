@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { disableFailingWebhooks, findOverdueDeliveries, type Db } from '@hookline/db';
 import type { DeliveryQueue } from '@hookline/queue';
 import type { Logger } from '@hookline/telemetry';
+import type { WorkerMetrics } from './metrics';
 
 export interface ReconcilerOptions {
   db: Db;
@@ -16,6 +17,7 @@ export interface ReconcilerOptions {
   autoDisableAfterMs: number;
   onWebhooksDisabled: (ids: string[]) => Promise<void>;
   pageSize?: number;
+  metrics?: Pick<WorkerMetrics, 'reconcilerRun'>;
   /**
    * How long an attempt taken before Redis lost its data may still be in
    * flight (the delivery timeout plus a margin). Until then nothing is
@@ -99,12 +101,20 @@ export class Reconciler {
     const lockKey = `${prefix}:reconciler-lock`;
     const token = randomUUID();
     const locked = await redis.set(lockKey, token, 'PX', Math.max(intervalMs * 2, 30_000), 'NX');
-    if (locked !== 'OK') return 0;
+    if (locked !== 'OK') {
+      this.options.metrics?.reconcilerRun('locked_elsewhere');
+      return 0;
+    }
+    let total = 0;
     try {
-      const total = (await this.redisSettled()) ? await this.enqueueOverdue() : 0;
+      total = (await this.redisSettled()) ? await this.enqueueOverdue() : 0;
       if (total > 0) this.options.logger.info('overdue deliveries handed to the queue', { count: total });
       await this.disableFailingWebhooks();
+      this.options.metrics?.reconcilerRun('ran', total);
       return total;
+    } catch (error) {
+      this.options.metrics?.reconcilerRun('failed', total);
+      throw error;
     } finally {
       await redis.eval(RELEASE, 1, lockKey, token);
     }

@@ -2,6 +2,7 @@ import { uuidv7, type AttemptRecord, type DeliveryStatus } from '@hookline/db';
 import { signDelivery } from '@hookline/signing';
 import type { DeliverySources } from '../cache/delivery-sources';
 import { signingSecrets } from '../cache/delivery-sources';
+import type { WorkerMetrics } from '../metrics';
 import type { AttemptWriter } from '../records/attempt-writer';
 import { EndpointGate } from './endpoint-gate';
 import type { HttpClient, SendResult } from './http-client';
@@ -34,6 +35,7 @@ export interface DeliveryDeps {
   userAgent: string;
   cancel: (deliveryId: string) => Promise<void>;
   disableWebhook: (webhookId: string, reason: string) => Promise<void>;
+  metrics?: WorkerMetrics;
   now?: () => number;
 }
 
@@ -64,19 +66,23 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     [webhook, event] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId)]);
     if (!webhook || webhook.deleted || !event) {
       await deps.cancel(task.deliveryId);
+      deps.metrics?.cancelled('webhook deleted');
       return { kind: 'cancelled', reason: 'webhook deleted' };
     }
     // A test ping or a person's redelivery still goes to a disabled webhook: that is how it is checked before re-enabling.
     if (!webhook.enabled && event.type !== 'ping' && !task.manual) {
       await deps.cancel(task.deliveryId);
+      deps.metrics?.cancelled('webhook disabled');
       return { kind: 'cancelled', reason: 'webhook disabled' };
     }
   } catch (error) {
     throw new NotAttempted(error);
   }
 
-  const admission = deps.gate.admit(EndpointGate.endpointOf(webhook.url));
+  const endpoint = EndpointGate.endpointOf(webhook.url);
+  const admission = deps.gate.admit(endpoint);
   if (!admission.admitted) {
+    deps.metrics?.deferred(admission.reason);
     // Spread the returns so deferred jobs do not come back as one wave.
     return { kind: 'deferred', delayMs: Math.round(admission.retryInMs * (1 + Math.random() * 0.25)), reason: admission.reason };
   }
@@ -92,7 +98,11 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   try {
     result = await deps.http.post(webhook.url, headers, event.body);
   } finally {
+    // Read next to the release, with no await between: concurrent attempts must not both count one opening.
+    const wasOpen = deps.gate.isOpen(endpoint);
     admission.release(endpointHealthy(result!));
+    const isOpen = deps.gate.isOpen(endpoint);
+    if (isOpen !== wasOpen) (isOpen ? deps.metrics?.circuitOpened() : deps.metrics?.circuitClosed());
   }
   const outcome = classifyOutcome(result, now());
 
@@ -134,6 +144,7 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     nextAttemptAt,
   };
   await deps.writer.record(record);
+  deps.metrics?.attempt(nextStatus ?? 'failed', record.errorKind, result.statusCode, result.durationMs);
   if (outcome.kind === 'final' && outcome.disableWebhook) await deps.disableWebhook(task.webhookId, outcome.disableWebhook);
   return decision;
 }

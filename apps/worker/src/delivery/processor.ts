@@ -32,6 +32,8 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
     } catch (error) {
       throw new UnrecoverableError(`malformed deliver job: ${(error as Error).message}`);
     }
+    // The first run only: BullMQ keeps when a job was first due, not when a retry or a deferred return was.
+    if (job.attemptsStarted <= 1 && job.attemptsMade === 0 && job.processedOn) deps.metrics?.jobWaited(job.processedOn - (job.timestamp + (job.opts.delay ?? 0)));
     let decision: DeliveryDecision;
     try {
       decision = await attemptDelivery(deps, {
