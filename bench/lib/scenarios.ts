@@ -149,6 +149,7 @@ export interface PipelineOptions {
   cpuProfileDir?: string;
   /** Paced (open loop) at this many events/s instead of back to back. */
   ratePerSecond?: number;
+  env?: Record<string, string>;
 }
 
 /** Producers → API → queue → workers → receiver, every process separate; measured from the first POST to the last delivery. */
@@ -162,7 +163,7 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
   // Fan-out 1: 16 documentations of one webhook; fan-out 10: 8 documentations of ten.
   const documentations = options.fanout === 1 ? 16 : 8;
   const tenant = await seed(ctx, apiKey, documentations, options.fanout, origins);
-  const stack = new Stack({ impl: options.impl, prefix, apiKey, workers: options.workers, api: true, cpuProfileDir: options.cpuProfileDir });
+  const stack = new Stack({ impl: options.impl, prefix, apiKey, workers: options.workers, api: true, cpuProfileDir: options.cpuProfileDir, env: options.env });
   progress.log(`${options.name}: starting ${options.impl} API + ${options.workers} worker process(es)`);
   let produced: ProduceResult;
   let drained: boolean;

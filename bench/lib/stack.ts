@@ -21,6 +21,8 @@ export interface StackOptions {
   cpuProfileDir?: string;
   /** A compiled worker bundle (plain JavaScript, no tsx) instead of apps/worker/src/main.ts. */
   compiledWorker?: string;
+  /** More environment for the API and the workers (e.g. OTEL_* for the traced scenario). */
+  env?: Record<string, string>;
 }
 
 export interface RunningWorker {
@@ -48,6 +50,7 @@ export class Stack {
       WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
       LOG_LEVEL: 'warn',
       QUEUE_PREFIX: this.options.prefix,
+      ...this.options.env,
     };
   }
 

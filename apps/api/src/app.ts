@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { noTracing } from '@hookline/telemetry';
 import packageJson from '../package.json';
 import type { AppContext, AppDeps } from './context';
 import { createMetrics } from './metrics';
@@ -7,6 +8,7 @@ import { JSON_TYPES, requireJsonBody } from './middleware/content-type';
 import { problemHandler, unknownRoute } from './middleware/errors';
 import { limitJson } from './middleware/json-limits';
 import { requestMetrics } from './middleware/request-metrics';
+import { traceRequests } from './middleware/tracing';
 import { dashboardRoutes } from './routes/dashboard';
 import { deliveryRoutes } from './routes/deliveries';
 import { documentationRoutes } from './routes/documentations';
@@ -26,11 +28,13 @@ export function createApp(deps: AppDeps): Express {
     ...deps,
     metrics: deps.metrics ?? createMetrics(),
     lifecycle: deps.lifecycle ?? { draining: false },
+    tracing: deps.tracing ?? noTracing,
   };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  if (ctx.tracing.enabled) app.use(traceRequests(ctx.tracing));
   app.use(requestMetrics(ctx.metrics));
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(packageJson.version));

@@ -1,5 +1,6 @@
 import type { Db, SecretBox } from '@hookline/db';
 import type { DeliveryQueue } from '@hookline/queue';
+import type { Tracing } from '@hookline/telemetry';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger';
 import type { ApiMetrics } from './metrics';
@@ -31,10 +32,13 @@ export interface AppDeps {
   logger: Logger;
   metrics?: ApiMetrics;
   lifecycle?: Lifecycle;
+  /** Default: off (no spans). */
+  tracing?: Tracing;
 }
 
 /** The deps with the optional parts filled in: what route modules receive. */
 export interface AppContext extends AppDeps {
   metrics: ApiMetrics;
   lifecycle: Lifecycle;
+  tracing: Tracing;
 }

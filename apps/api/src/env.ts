@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { env, loadSecretsKey, parseEnv } from '@hookline/config';
+import { parseTracingEnv, type TracingConfig } from '@hookline/telemetry';
 import type { AppConfig } from './context';
 import type { LogLevel } from './logger';
 
@@ -28,6 +29,8 @@ export interface ApiConfig extends AppConfig {
   secretsKey: string;
   /** Total attempts of a delivery: the retry schedule's length + 1. */
   maxAttempts: number;
+  /** OTEL_* variables; tracing is off without an endpoint. */
+  tracing: TracingConfig;
 }
 
 /** Throws EnvError naming the first bad variable; main() turns it into one line and exit 78. */
@@ -43,6 +46,7 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     secretsKey: loadSecretsKey({ value: parsed.SECRETS_KEY, nodeEnv: parsed.NODE_ENV, file: options.secretsKeyFile, warn: options.warn }),
     maxAttempts: parsed.DELIVERY_RETRY_SCHEDULE.length + 1,
     queuePrefix: parsed.QUEUE_PREFIX,
+    tracing: parseTracingEnv('hookline-api', source),
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   };
 }

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import { exitOnEnvError } from '@hookline/config';
+import { startTracing } from '@hookline/telemetry';
+import packageJson from '../package.json';
 import { SecretBox, createDb, ensureOrganization, storeApiKey } from '@hookline/db';
 import { DeliveryQueue, createRedis } from '@hookline/queue';
 import type { Redis } from 'ioredis';
@@ -31,7 +33,9 @@ async function main(): Promise<void> {
   }
 
   const lifecycle = { draining: false };
-  const app = createApp({ config, db, queue, redis, secretBox, logger, metrics: createMetrics({ processMetrics: true }), lifecycle });
+  const tracing = startTracing(config.tracing, packageJson.version);
+  if (tracing.enabled) logger.info('tracing on', { url: config.tracing.tracesUrl, protocol: config.tracing.protocol, sampler: config.tracing.sampler });
+  const app = createApp({ config, db, queue, redis, secretBox, logger, metrics: createMetrics({ processMetrics: true }), lifecycle, tracing });
   const server: Server = app.listen(config.port, (error?: Error) => {
     if (error) {
       logger.error('cannot listen', { port: config.port, err: error });
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
       await queue.close();
       await redis.quit().catch(() => redis.disconnect());
       await db.close();
+      await tracing.shutdown().catch((error: unknown) => logger.warn('spans not exported at shutdown', { err: error }));
       logger.info('stopped');
     })().catch((error: unknown) => {
       logger.error('shutdown failed', { err: error });

@@ -4,7 +4,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { cancelDeliveries, disableWebhook, recordAttempts, type Db, type SecretBox } from '@hookline/db';
 import { DELIVERIES_QUEUE, DeliveryQueue, announceWebhookChange, webhookChangesChannel, type JobData } from '@hookline/queue';
-import type { Logger } from '@hookline/telemetry';
+import type { Logger, Tracing } from '@hookline/telemetry';
 import { DeliverySources } from './cache/delivery-sources';
 import { AddressPolicy, type CidrRange } from './delivery/address-policy';
 import { HttpClient } from './delivery/http-client';
@@ -35,9 +35,12 @@ export interface DeliveryWorkerOptions {
   autoDisableAfterMs?: number;
   /** Default: a registry of its own, without process metrics. */
   metrics?: ReturnType<typeof createWorkerMetrics>;
+  /** A span per attempt when on; default off. */
+  tracing?: Tracing;
 }
 
-export const USER_AGENT = `Hookline/${JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version}`;
+export const WORKER_VERSION: string = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version;
+export const USER_AGENT = `Hookline/${WORKER_VERSION}`;
 
 /**
  * Everything one worker process runs: the BullMQ worker and its delivery
@@ -106,6 +109,7 @@ export class DeliveryWorker {
       }),
       userAgent: USER_AGENT,
       metrics,
+      tracing: options.tracing,
       cancel: (id) => cancelDeliveries(db, [id]),
       disableWebhook: async (webhookId, reason) => {
         await disableWebhook(db, webhookId, reason);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env, parseEnv } from '@hookline/config';
+import { parseTracingEnv, type TracingConfig } from '@hookline/telemetry';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv,
@@ -21,6 +22,9 @@ const schema = z.object({
   QUEUE_PREFIX: env.queuePrefix,
 });
 
-export type WorkerConfig = z.infer<typeof schema>;
+export type WorkerConfig = z.infer<typeof schema> & { tracing: TracingConfig };
 
-export const parseWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerConfig => parseEnv(schema, source);
+export const parseWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerConfig => ({
+  ...parseEnv(schema, source),
+  tracing: parseTracingEnv('hookline-worker', source),
+});

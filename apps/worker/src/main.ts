@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import { exitOnEnvError, loadSecretsKey } from '@hookline/config';
 import { SecretBox, createDb } from '@hookline/db';
 import { createRedis } from '@hookline/queue';
-import { createLogger } from '@hookline/telemetry';
-import { DeliveryWorker } from './delivery-worker';
+import { createLogger, startTracing } from '@hookline/telemetry';
+import { DeliveryWorker, WORKER_VERSION } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
 import { createWorkerMetrics } from './metrics';
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('worker', config.LOG_LEVEL, { pid: process.pid });
   const db = createDb(config.DATABASE_URL, { max: 4 });
+  const tracing = startTracing(config.tracing, WORKER_VERSION);
+  if (tracing.enabled) logger.info('tracing on', { url: config.tracing.tracesUrl, protocol: config.tracing.protocol, sampler: config.tracing.sampler });
   const worker = new DeliveryWorker({
     db,
     secretBox: new SecretBox(secretsKey),
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
     metrics: createWorkerMetrics({ processMetrics: true }),
+    tracing,
   });
 
   let ready = false;
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       await worker.close();
       health?.close();
       await db.close();
+      await tracing.shutdown().catch((error: unknown) => logger.warn('spans not exported at shutdown', { err: error }));
       logger.info('stopped', { attemptsWritten: worker.writer.written });
     })();
     return stopping;

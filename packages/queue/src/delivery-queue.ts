@@ -9,6 +9,8 @@ export interface DeliveryJob {
   /** Attempts already made (recorded in PostgreSQL) before this job. */
   priorAttempts?: number;
   delayMs?: number;
+  /** W3C traceparent of the request that created the delivery. */
+  trace?: string;
 }
 
 export interface DeliveryQueueOptions {
@@ -62,6 +64,7 @@ export class DeliveryQueue {
           webhookId: job.webhookId,
           eventId: job.eventId,
           priorAttempts: job.priorAttempts || undefined,
+          trace: job.trace,
         });
         return { name: 'deliver', data, opts: this.scheduledJobOptions(job) };
       }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SecretBox, type Db } from '@hookline/db';
 import { DeliveryQueue, createRedis } from '@hookline/queue';
+import type { Tracing } from '@hookline/telemetry';
 import IORedis, { type Redis } from 'ioredis';
 import { createTenant, testDb, testQueuePrefix, type TestTenant } from '../../../../test/support/fixtures';
 import { TEST_REDIS_URL, TEST_SECRETS_KEY } from '../../../../test/support/env';
@@ -49,6 +50,8 @@ export interface TestApiOptions {
   appRedis?: () => Redis;
   redisTimeoutMs?: number;
   dashboardDir?: string;
+  /** Default: off. */
+  tracing?: Tracing;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -63,7 +66,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', (line) => logs.push(line));
   const appRedis = options.appRedis ? options.appRedis() : redis;
-  const app = createApp({ config: { queuePrefix: prefix, redisTimeoutMs: options.redisTimeoutMs, dashboardDir: options.dashboardDir }, db, queue, redis: appRedis, secretBox, logger });
+  const app = createApp({ config: { queuePrefix: prefix, redisTimeoutMs: options.redisTimeoutMs, dashboardDir: options.dashboardDir }, db, queue, redis: appRedis, secretBox, logger, tracing: options.tracing });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -4,6 +4,8 @@ import type { DeliverySources } from '../cache/delivery-sources';
 import { signingSecrets } from '../cache/delivery-sources';
 import type { WorkerMetrics } from '../metrics';
 import type { AttemptWriter } from '../records/attempt-writer';
+import type { Tracing } from '@hookline/telemetry';
+import { endAttemptSpan, startAttemptSpan } from './attempt-span';
 import { EndpointGate } from './endpoint-gate';
 import type { HttpClient, SendResult } from './http-client';
 import { classifyOutcome } from './outcome';
@@ -17,6 +19,8 @@ export interface DeliveryTask {
   attemptNumber: number;
   /** A redelivery asked for by a person: one attempt, outside the schedule. */
   manual: boolean;
+  /** W3C traceparent of the ingest request (job data). */
+  trace?: string;
 }
 
 export type DeliveryDecision =
@@ -36,6 +40,7 @@ export interface DeliveryDeps {
   cancel: (deliveryId: string) => Promise<void>;
   disableWebhook: (webhookId: string, reason: string) => Promise<void>;
   metrics?: WorkerMetrics;
+  tracing?: Tracing;
   now?: () => number;
 }
 
@@ -87,6 +92,7 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     return { kind: 'deferred', delayMs: Math.round(admission.retryInMs * (1 + Math.random() * 0.25)), reason: admission.reason };
   }
 
+  const span = deps.tracing?.enabled ? startAttemptSpan(deps.tracing, task, webhook.url) : undefined;
   const attemptedAt = now();
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -143,7 +149,7 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     nextStatus,
     nextAttemptAt,
   };
-  await deps.writer.record(record);
+  await (span ? deps.writer.record(record).finally(() => endAttemptSpan(span, record)) : deps.writer.record(record));
   deps.metrics?.attempt(nextStatus ?? 'failed', record.errorKind, result.statusCode, result.durationMs);
   if (outcome.kind === 'final' && outcome.disableWebhook) await deps.disableWebhook(task.webhookId, outcome.disableWebhook);
   return decision;

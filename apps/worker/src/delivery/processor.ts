@@ -42,6 +42,7 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
         eventId: data.eventId,
         attemptNumber: (data.priorAttempts ?? 0) + job.attemptsMade + 1,
         manual: data.manual === true,
+        trace: data.trace,
       });
     } catch (error) {
       if (!(error instanceof NotAttempted)) throw error;
