@@ -15,6 +15,7 @@ import { documentationRoutes } from './routes/documentations';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
+import { operationalWebhookRoutes } from './routes/operational-webhooks';
 import { webhookSecretRoutes } from './routes/webhook-secrets';
 import { webhookStatsRoutes } from './routes/webhook-stats';
 import { webhookRecoveryRoutes } from './routes/webhook-recovery';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(eventRoutes(ctx));
   app.use(deliveryRoutes(ctx));
   app.use(webhookStatsRoutes(ctx));
+  app.use(operationalWebhookRoutes(ctx));
 
   app.use(dashboardRoutes(ctx.config.dashboardDir));
   app.use(unknownRoute);

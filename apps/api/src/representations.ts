@@ -33,6 +33,7 @@ export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = 
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
     disabledAt: iso(webhook.disabledAt),
+    failingSince: iso(webhook.failingSince),
     breakingOnly: webhook.breakingOnly,
     secretMasked: maskSecret(secretBox.open(webhook.secretEncrypted, webhook.id)),
     createdAt: webhook.createdAt.toISOString(),

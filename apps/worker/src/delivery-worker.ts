@@ -13,6 +13,7 @@ import { createDeliveryProcessor, deliveryBackoff } from './delivery/processor';
 import { RetrySchedule } from './delivery/retry-schedule';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { readQueueDepth } from './queue-depth';
+import { OperationalNotices } from './operational/notices';
 import { AttemptWriter } from './records/attempt-writer';
 import { Reconciler } from './reconciler';
 
@@ -37,6 +38,8 @@ export interface DeliveryWorkerOptions {
   metrics?: ReturnType<typeof createWorkerMetrics>;
   /** A span per attempt when on; default off. */
   tracing?: Tracing;
+  /** webhook.failing goes to operational webhooks after this long failing (default 1 hour). */
+  operationalFailingAfterMs?: number;
 }
 
 export const WORKER_VERSION: string = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version;
@@ -74,6 +77,7 @@ export class DeliveryWorker {
     const producer = this.connection();
     const schedule = new RetrySchedule(options.retrySchedule);
     this.queue = new DeliveryQueue(producer, { prefix: options.prefix, maxAttempts: schedule.maxAttempts });
+    const notices = new OperationalNotices({ db, queue: this.queue, logger, failingAfterMs: options.operationalFailingAfterMs ?? 3_600_000 });
     metrics.observe({ queueDepth: () => readQueueDepth(this.queue), attemptsPending: () => this.writer.pending, cachedWebhooks: () => this.sources.webhooks.size });
     this.reconciler = new Reconciler({
       db,
@@ -92,7 +96,9 @@ export class DeliveryWorker {
           this.sources.webhooks.invalidate(id);
           await announceWebhookChange(producer, id, options.prefix);
         }
+        await notices.webhooksDisabled(ids);
       },
+      afterPass: () => notices.checkEpisodes(),
     });
     this.processor = createDeliveryProcessor({
       sources: this.sources,
@@ -116,7 +122,9 @@ export class DeliveryWorker {
         this.sources.webhooks.invalidate(webhookId);
         await announceWebhookChange(producer, webhookId, options.prefix);
         logger.warn('webhook disabled', { webhookId, reason });
+        await notices.webhooksDisabled([webhookId]);
       },
+      onExhausted: (webhookId, deliveryId) => notices.deliveryExhausted(webhookId, deliveryId),
       dropScheduledJob: async (deliveryId) => {
         await this.queue.queue.remove(deliveryId);
       },

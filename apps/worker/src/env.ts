@@ -18,6 +18,8 @@ const schema = z.object({
   RECONCILE_GRACE_SECONDS: env.positiveSeconds(30),
   /** A webhook whose every attempt failed for this long is disabled, with the reason. */
   AUTO_DISABLE_AFTER_HOURS: z.coerce.number().positive('expected a positive number of hours').default(120),
+  /** webhook.failing is sent to operational webhooks once a webhook has failed continuously for this long. */
+  OPERATIONAL_FAILING_AFTER_MINUTES: z.coerce.number().positive('expected a positive number of minutes').default(60),
   LOG_LEVEL: env.logLevel,
   QUEUE_PREFIX: env.queuePrefix,
 });

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
     metrics: createWorkerMetrics({ processMetrics: true }),
     tracing,
+    operationalFailingAfterMs: config.OPERATIONAL_FAILING_AFTER_MINUTES * 60_000,
   });
 
   let ready = false;

@@ -18,6 +18,8 @@ export interface ReconcilerOptions {
   onWebhooksDisabled: (ids: string[]) => Promise<void>;
   pageSize?: number;
   metrics?: Pick<WorkerMetrics, 'reconcilerRun'>;
+  /** Run at the end of each pass, under the lock (operational notices of failing and recovered webhooks). */
+  afterPass?: () => Promise<void>;
   /**
    * How long an attempt taken before Redis lost its data may still be in
    * flight (the delivery timeout plus a margin). Until then nothing is
@@ -110,6 +112,7 @@ export class Reconciler {
       total = (await this.redisSettled()) ? await this.enqueueOverdue() : 0;
       if (total > 0) this.options.logger.info('overdue deliveries handed to the queue', { count: total });
       await this.disableFailingWebhooks();
+      await this.options.afterPass?.();
       this.options.metrics?.reconcilerRun('ran', total);
       return total;
     } catch (error) {

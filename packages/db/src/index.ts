@@ -25,3 +25,16 @@ export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliveryS
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
 export { countRecoverable, recoverDeliveries } from './recovery';
+export {
+  OPERATIONAL,
+  createOperationalWebhook,
+  listOperationalWebhooks,
+  deleteOperationalWebhook,
+  loadNoticeSubjects,
+  emitOperationalEvent,
+  claimFailingWebhooks,
+  claimRecoveredWebhooks,
+  type OperationalWebhook,
+  type OperationalEventType,
+  type WebhookNoticeSubject,
+} from './operational';

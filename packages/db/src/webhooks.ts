@@ -13,6 +13,8 @@ export interface StoredWebhook {
   enabled: boolean;
   disabledReason: string | null;
   disabledAt: Date | null;
+  /** Since when every attempt has failed; null after a success. */
+  failingSince: Date | null;
   breakingOnly: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -40,10 +42,14 @@ export interface WebhookPatch {
 /** Why a webhook is disabled when a person did it through the API (the worker writes its own reasons). */
 export const DISABLED_BY_USER = 'disabled by user';
 
-const live = (organizationId: string, id: string) => ({ id, organizationId, deletedAt: null });
+// Operational webhooks have routes of their own (operational-webhooks.ts); these functions never see them.
+const live = (organizationId: string, id: string) => ({ id, organizationId, deletedAt: null, kind: 'documentation' });
 
-export function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook> {
-  return db.prisma.webhook.create({
+/** A documentation's webhook: its documentation id is set (only operational webhooks have none). */
+const asDocumentationWebhook = <T extends { documentationId: string | null }>(row: T) => row as T & { documentationId: string };
+
+export async function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook> {
+  return asDocumentationWebhook(await db.prisma.webhook.create({
     data: {
       id: input.id,
       organizationId: input.organizationId,
@@ -53,22 +59,24 @@ export function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook>
       breakingOnly: input.breakingOnly ?? false,
       secretEncrypted: input.secretEncrypted,
     },
-  });
+  }));
 }
 
 /** Deleted webhooks, and other organizations' ones, do not exist for the API. */
 export async function findWebhook(db: Db, organizationId: string, id: string): Promise<StoredWebhook | null> {
   if (!isUuid(id)) return null;
-  return db.prisma.webhook.findFirst({ where: live(organizationId, id) });
+  const row = await db.prisma.webhook.findFirst({ where: live(organizationId, id) });
+  return row && asDocumentationWebhook(row);
 }
 
 export async function findWebhookWithDocumentation(db: Db, organizationId: string, id: string) {
   if (!isUuid(id)) return null;
-  return db.prisma.webhook.findFirst({ where: live(organizationId, id), include: { documentation: true } });
+  const row = await db.prisma.webhook.findFirst({ where: live(organizationId, id), include: { documentation: true } });
+  return row?.documentation ? { ...row, documentationId: row.documentationId!, documentation: row.documentation } : null;
 }
 
-export function listWebhooks(db: Db, organizationId: string, documentationId: string): Promise<StoredWebhook[]> {
-  return db.prisma.webhook.findMany({ where: { organizationId, documentationId, deletedAt: null }, orderBy: { id: 'asc' } });
+export async function listWebhooks(db: Db, organizationId: string, documentationId: string): Promise<StoredWebhook[]> {
+  return (await db.prisma.webhook.findMany({ where: { organizationId, documentationId, deletedAt: null }, orderBy: { id: 'asc' } })).map(asDocumentationWebhook);
 }
 
 export async function updateWebhook(db: Db, organizationId: string, id: string, patch: WebhookPatch, now = new Date()): Promise<StoredWebhook | null> {
@@ -79,17 +87,18 @@ export async function updateWebhook(db: Db, organizationId: string, id: string, 
     const enabling = patch.enabled === true;
     // Disabling an already disabled webhook keeps the first reason (e.g. the receiver's 410).
     const disabling = patch.enabled === false && current.enabled;
-    return tx.webhook.update({
+    const updated = await tx.webhook.update({
       where: { id },
       data: {
         ...(patch.url !== undefined ? { url: patch.url } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.breakingOnly !== undefined ? { breakingOnly: patch.breakingOnly } : {}),
         // Re-enabling starts the auto-disable window afresh.
-        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, failingSince: null } : {}),
+        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, failingSince: null, failingNotifiedAt: null } : {}),
         ...(disabling ? { enabled: false, disabledReason: DISABLED_BY_USER, disabledAt: now } : {}),
       },
     });
+    return asDocumentationWebhook(updated);
   });
 }
 

@@ -24,6 +24,7 @@ const Webhook = z.object({
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
   disabledAt: timestamp.nullable(),
+  failingSince: timestamp.nullable().meta({ description: 'Since when every attempt has failed; null after a success' }),
   breakingOnly: z.boolean(),
   secretMasked: z.string().meta({ examples: ['whsec_k3Jd…'] }),
   createdAt: timestamp,

@@ -1,4 +1,5 @@
 import { componentSchemas, type ComponentName } from './components';
+import { operationalPaths, operationalSchemas, operationalWebhooks } from './operational';
 
 /** The OpenAPI 3.1 description of every route; openapi.test.ts checks it against the router. */
 
@@ -39,7 +40,7 @@ export function buildOpenApiDocument(version: string) {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: [{ name: 'Documentations' }, { name: 'Webhooks' }, { name: 'Events' }, { name: 'Deliveries' }, { name: 'Operations' }],
+    tags: [{ name: 'Documentations' }, { name: 'Webhooks' }, { name: 'Events' }, { name: 'Deliveries' }, { name: 'Operations' }, { name: 'Operational webhooks' }],
     paths: {
       '/v1/documentations': {
         post: { tags: ['Documentations'], operationId: 'createDocumentation', requestBody: body('DocumentationCreate'), responses: { ...ok(201, 'Created', 'Documentation'), ...errors(400, 409, 413, 415) } },
@@ -116,11 +117,13 @@ export function buildOpenApiDocument(version: string) {
       '/healthz': { get: { tags: ['Operations'], operationId: 'liveness', security: [], responses: ok(200, 'The process is up') } },
       '/readyz': { get: { tags: ['Operations'], operationId: 'readiness', security: [], responses: { ...ok(200, 'PostgreSQL and Redis answer'), 503: problem('PostgreSQL or Redis does not answer') } } },
       '/metrics': { get: { tags: ['Operations'], operationId: 'metrics', security: [], responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      ...operationalPaths(),
       '/openapi.json': { get: { tags: ['Operations'], operationId: 'openapi', security: [], responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },
+    webhooks: operationalWebhooks(),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`' } },
-      schemas: componentSchemas(),
+      schemas: { ...componentSchemas(), ...operationalSchemas() },
     },
   };
 }

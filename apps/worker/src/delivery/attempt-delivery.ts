@@ -41,6 +41,8 @@ export interface DeliveryDeps {
   disableWebhook: (webhookId: string, reason: string) => Promise<void>;
   metrics?: WorkerMetrics;
   tracing?: Tracing;
+  /** A delivery just ran out of attempts (operational notice). */
+  onExhausted?: (webhookId: string, deliveryId: string) => Promise<void>;
   now?: () => number;
 }
 
@@ -152,6 +154,7 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   await (span ? deps.writer.record(record).finally(() => endAttemptSpan(span, record)) : deps.writer.record(record));
   deps.metrics?.attempt(nextStatus ?? 'failed', record.errorKind, result.statusCode, result.durationMs);
   if (outcome.kind === 'final' && outcome.disableWebhook) await deps.disableWebhook(task.webhookId, outcome.disableWebhook);
+  if (nextStatus === 'exhausted') await deps.onExhausted?.(task.webhookId, task.deliveryId);
   return decision;
 }
 
