@@ -18,6 +18,8 @@ export interface Webhook {
   enabled: boolean;
   disabledReason: string | null;
   disabledAt: string | null;
+  /** Since when every attempt has failed; null after a success. */
+  failingSince: string | null;
   breakingOnly: boolean;
   secretMasked: string;
   createdAt: string;
@@ -149,6 +151,14 @@ export interface ApiClient {
   webhookStats(id: string, hours: number): Promise<WebhookStats>;
   countRecoverable(id: string, since: string): Promise<RecoveryCount>;
   recover(id: string, since: string): Promise<{ count: number }>;
+  listFailingWebhooks(): Promise<FailingWebhook[]>;
+}
+
+export interface FailingWebhook {
+  id: string;
+  url: string;
+  failingSince: string;
+  documentation: { id: string; slug: string; name: string };
 }
 
 export interface RecoveryCount {
@@ -213,5 +223,6 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     webhookStats: (id, hours) => call('GET', `/v1/webhooks/${seg(id)}/stats`, { query: { hours } }),
     countRecoverable: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since, dryRun: true } }),
     recover: (id, since) => call('POST', `/v1/webhooks/${seg(id)}/recover`, { body: { since } }),
+    listFailingWebhooks: async () => (await call<{ data: FailingWebhook[] }>('GET', '/v1/failing-webhooks')).data,
   };
 }

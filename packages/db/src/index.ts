@@ -34,6 +34,8 @@ export {
   emitOperationalEvent,
   claimFailingWebhooks,
   claimRecoveredWebhooks,
+  listFailingWebhooks,
+  type FailingWebhook,
   type OperationalWebhook,
   type OperationalEventType,
   type WebhookNoticeSubject,

@@ -119,3 +119,21 @@ export async function claimRecoveredWebhooks(db: Db): Promise<string[]> {
      RETURNING id`;
   return rows.map((r) => r.id);
 }
+
+export interface FailingWebhook {
+  id: string;
+  url: string;
+  failingSince: Date;
+  documentation: { id: string; slug: string; name: string };
+}
+
+/** The organization's enabled webhooks whose every attempt has failed since some time: the dashboard's banner. */
+export async function listFailingWebhooks(db: Db, organizationId: string, limit = 100): Promise<FailingWebhook[]> {
+  const rows = await db.prisma.webhook.findMany({
+    where: { organizationId, kind: { not: OPERATIONAL }, enabled: true, deletedAt: null, failingSince: { not: null } },
+    orderBy: { failingSince: 'asc' },
+    take: limit,
+    select: { id: true, url: true, failingSince: true, documentation: { select: { id: true, slug: true, name: true } } },
+  });
+  return rows.flatMap((row) => (row.documentation && row.failingSince ? [{ id: row.id, url: row.url, failingSince: row.failingSince, documentation: row.documentation }] : []));
+}

@@ -35,7 +35,11 @@ const events = {
   'delivery.exhausted': payload('delivery.exhausted', z.object({ deliveryId: uuid }), 'A delivery used its last attempt without success.'),
 };
 
-const names = { OperationalWebhook, OperationalWebhookCreated: OperationalWebhook.extend({ secret: z.string() }), OperationalWebhookList: z.object({ data: z.array(OperationalWebhook) }), OperationalWebhookCreate };
+const FailingWebhookList = z.object({
+  data: z.array(z.object({ id: uuid, url: z.string(), failingSince: timestamp, documentation: z.object({ id: uuid, slug: z.string(), name: z.string() }) })),
+});
+
+const names = { FailingWebhookList, OperationalWebhook, OperationalWebhookCreated: OperationalWebhook.extend({ secret: z.string() }), OperationalWebhookList: z.object({ data: z.array(OperationalWebhook) }), OperationalWebhookCreate };
 const eventSchemaName = (type: string) => `OperationalEvent_${type.replace('.', '_')}`;
 
 export function operationalSchemas(): Record<string, unknown> {
@@ -64,6 +68,14 @@ export function operationalPaths() {
         tags,
         operationId: 'listOperationalWebhooks',
         responses: { 200: { description: 'Operational webhooks, secrets masked', content: { 'application/json': { schema: ref('OperationalWebhookList') } } }, 401: problem('Missing or invalid API key') },
+      },
+    },
+    '/v1/failing-webhooks': {
+      get: {
+        tags: ['Webhooks'],
+        operationId: 'listFailingWebhooks',
+        summary: 'Enabled webhooks whose every attempt has failed since `failingSince`, oldest first (at most 100)',
+        responses: { 200: { description: 'Failing webhooks', content: { 'application/json': { schema: ref('FailingWebhookList') } } }, 401: problem('Missing or invalid API key') },
       },
     },
     '/v1/operational-webhooks/{id}': {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { createOperationalWebhook, deleteOperationalWebhook, listOperationalWebhooks, uuidv7, type OperationalWebhook, type SecretBox } from '@hookline/db';
+import { createOperationalWebhook, deleteOperationalWebhook, listFailingWebhooks, listOperationalWebhooks, uuidv7, type OperationalWebhook, type SecretBox } from '@hookline/db';
 import { generateSecret } from '@hookline/signing';
 import type { AppContext } from '../context';
 import { bestEffort } from '../enqueue';
@@ -50,6 +50,12 @@ export function operationalWebhookRoutes(ctx: AppContext): Router {
   router.get('/v1/operational-webhooks', async (_req, res) => {
     const webhooks = await listOperationalWebhooks(db, organizationOf(res));
     res.json({ data: webhooks.map((webhook) => operationalWebhookView(webhook, secretBox)) });
+  });
+
+  // What the dashboard's banner shows: the webhooks failing now, oldest episode first.
+  router.get('/v1/failing-webhooks', async (_req, res) => {
+    const webhooks = await listFailingWebhooks(db, organizationOf(res));
+    res.json({ data: webhooks.map((w) => ({ id: w.id, url: w.url, failingSince: w.failingSince.toISOString(), documentation: w.documentation })) });
   });
 
   router.delete('/v1/operational-webhooks/:id', async (req, res) => {

@@ -5,6 +5,7 @@ import { Link, integrationsPath } from '../router';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useResource } from '../ui/use-resource';
 import { CurlExample, apiOrigin } from './CurlExample';
+import { FailingBanner } from './FailingBanner';
 
 export function DocumentationList() {
   const api = useApi();
@@ -36,6 +37,7 @@ export function DocumentationList() {
         <h1>Documentations</h1>
         <p className="muted">Each documentation has its own webhooks. Open one to manage its integrations.</p>
       </div>
+      <FailingBanner />
       <ProblemAlert problem={first.problem} action="Could not load the documentations" />
       {first.loading ? <p className="muted" aria-busy="true">Loading documentations…</p> : null}
       {first.data && documentations.length === 0 ? <NoDocumentations onRefresh={first.reload} /> : null}
