@@ -236,7 +236,8 @@ function tracingNote(untraced: BenchReport['scenarios'][string] | undefined, tra
   return (
     `tracing on / off (hookline-fanout1-traced / hookline-fanout1): events/s ${r(traced.events.perSecond, base?.events.perSecond)}, ` +
     `deliveries/s ${r(traced.deliveredPerSecond, base?.deliveredPerSecond)}, ingest p50 ${r(traced.ingestMs?.p50, base?.ingestMs?.p50)}, ` +
-    `ingest p99 ${r(traced.ingestMs?.p99, base?.ingestMs?.p99)}; ${exports} OTLP exports, ${Math.round(bytes / 1024)} KiB`
+    `ingest p99 ${r(traced.ingestMs?.p99, base?.ingestMs?.p99)}, API CPU per delivery ${r(traced.cpuMsPerDelivery?.api, base?.cpuMsPerDelivery?.api)}, ` +
+    `worker CPU per delivery ${r(traced.cpuMsPerDelivery?.workers, base?.cpuMsPerDelivery?.workers)}; ${exports} OTLP exports, ${Math.round(bytes / 1024)} KiB`
   );
 }
 

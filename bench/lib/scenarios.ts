@@ -152,6 +152,9 @@ export interface PipelineOptions {
   env?: Record<string, string>;
 }
 
+const cpuPerDelivery = (before: number | null, after: number | null, deliveries: number) =>
+  before !== null && after !== null && deliveries > 0 ? round(((after - before) * 1000) / deliveries, 3) : null;
+
 /** Producers → API → queue → workers → receiver, every process separate; measured from the first POST to the last delivery. */
 export async function runPipeline(ctx: BenchContext, options: PipelineOptions): Promise<PipelineResult> {
   const { progress } = ctx;
@@ -169,6 +172,8 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
   let drained: boolean;
   let rss: ReturnType<Stack['peakRss']>;
   let metrics: Record<string, number>;
+  let cpuBefore: ReturnType<Stack['cpuSeconds']>;
+  let cpuAfter: ReturnType<Stack['cpuSeconds']>;
   try {
     await stack.start();
     if (options.impl === 'hookline') await checkApiPrefix(ctx, stack, apiKey, tenant, prefix);
@@ -176,6 +181,7 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
     const pace = options.ratePerSecond ? `paced at ${options.ratePerSecond} events/s` : 'back to back';
     progress.log(`${options.name}: posting for ${options.postSeconds} s (at most ${options.events} events, ${pace}) with ${PRODUCERS} producers (fan-out ${options.fanout}, ${origins === 'spread' ? `${ctx.receiver.ports.length} receiver origins` : '1 receiver origin'})`);
     let posted = 0;
+    cpuBefore = stack.cpuSeconds();
     produced = await produceEvents({
       baseUrl: stack.apiUrl,
       apiKey,
@@ -193,6 +199,7 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
     if (produced.errors > 0) progress.log(`${options.name}: ${produced.errors} posts failed, e.g. ${produced.errorSamples[0]}`);
     drained = await waitForDeliveries(ctx, produced.deliveriesCreated, ctx.drainTimeoutMs, options.name, produced.startedAt);
     progress.endLine();
+    cpuAfter = stack.cpuSeconds();
     if (!drained) await reportStall(ctx, stack);
     rss = stack.peakRss();
     metrics = await stack.workerMetrics();
@@ -245,6 +252,10 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
     rssMb: { api: rss.apiMb, workers: rss.workersMb, workerMax: workerRss.length ? Math.max(...workerRss) : null },
     stored,
     workerMetrics: metrics,
+    cpuMsPerDelivery: {
+      api: cpuPerDelivery(cpuBefore.api, cpuAfter.api, stats.unique),
+      workers: cpuPerDelivery(cpuBefore.workers, cpuAfter.workers, stats.unique),
+    },
   };
   progress.log(
     `${options.name}: ${result.deliveries.delivered}/${result.deliveries.expected} delivered in ${result.durationS} s → ${result.deliveredPerSecond}/s; ` +

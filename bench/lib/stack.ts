@@ -1,5 +1,5 @@
 import { BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_RETRY_SCHEDULE, BENCH_SECRETS_KEY, WORKER_CONCURRENCY } from './config';
-import { freePort, peakRssMb, spawnNode, stopChild, waitForHttp, type Child } from './processes';
+import { cpuSeconds, freePort, peakRssMb, spawnNode, stopChild, waitForHttp, type Child } from './processes';
 
 export type Implementation = 'hookline' | 'naive';
 
@@ -88,6 +88,12 @@ export class Stack {
   /** VmHWM of each process, read while they still run. */
   peakRss(): { apiMb: number | null; workersMb: Array<number | null> } {
     return { apiMb: this.api ? peakRssMb(this.api.pid) : null, workersMb: this.workers.map((w) => peakRssMb(w.child.pid)) };
+  }
+
+  /** CPU seconds used so far by the API and by the workers together: what a delivery costs, whatever else the machine runs. */
+  cpuSeconds(): { api: number | null; workers: number | null } {
+    const workers = this.workers.map((w) => cpuSeconds(w.child.pid));
+    return { api: this.api ? cpuSeconds(this.api.pid) : null, workers: workers.some((v) => v === null) ? null : workers.reduce<number>((a, b) => a + (b ?? 0), 0) };
   }
 
   /** Prometheus counters of the Hookline workers, summed. */
