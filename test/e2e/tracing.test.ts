@@ -53,6 +53,8 @@ describe('traces from ingest to receiver (OTLP/HTTP, real API, queue and worker)
     const producerSpan = randomBytes(8).toString('hex');
     const posted = await api.call(`/v1/documentations/${slug}/events`, { method: 'POST', key, body: structureChange(), headers: { traceparent: `00-${producerTrace}-${producerSpan}-01` } });
     expect(posted.status).toBe(202);
+    expect((await api.call('/healthz')).status).toBe(200);
+    expect((await api.call('/metrics')).status).toBe(200);
     const event = await api.call(`/v1/events/${posted.body.id}`, { key });
     const deliveryId = event.body.deliveries[0].id as string;
 
@@ -69,7 +71,9 @@ describe('traces from ingest to receiver (OTLP/HTTP, real API, queue and worker)
 
     const ingest = spans.find((s) => s.name === 'POST /v1/documentations/:idOrSlug/events')!;
     expect(ingest).toMatchObject({ service: 'hookline-api', parentSpanId: producerSpan, kind: KIND.server });
-    expect(ingest.attributes).toMatchObject({ 'http.route': '/v1/documentations/:idOrSlug/events', 'http.response.status_code': 202 });
+    expect(ingest.attributes).toMatchObject({ 'http.route': '/v1/documentations/:idOrSlug/events', 'url.path': `/v1/documentations/${slug}/events`, 'http.response.status_code': 202 });
+    // Only /v1 requests are traced: health checks and scrapes make no spans.
+    expect(otlp.jsonSpans().some((s) => /healthz|readyz|metrics/.test(String(s.attributes['url.path'])))).toBe(false);
 
     const attempts = spans.filter((s) => s.name === 'webhook.deliver').sort((a, b) => Number(a.attributes['hookline.attempt']) - Number(b.attributes['hookline.attempt']));
     expect(attempts).toHaveLength(2);

@@ -35,7 +35,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  if (ctx.tracing.enabled) app.use(traceRequests(ctx.tracing));
+  // The API's own routes only: health checks and scrapes would be most of the spans and say nothing.
+  if (ctx.tracing.enabled) app.use('/v1', traceRequests(ctx.tracing));
   app.use(requestMetrics(ctx.metrics));
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(packageJson.version));

@@ -12,7 +12,7 @@ const SPAN = Symbol('hookline.span');
 export function traceRequests(tracing: Tracing): RequestHandler {
   return (req, res, next) => {
     const parent = tracing.contextFrom(req.get('traceparent'), req.get('tracestate'));
-    const span = tracing.tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
+    const span = tracing.tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.originalUrl.split('?')[0] } }, parent);
     (res.locals as Record<symbol, Span>)[SPAN] = span;
     res.once('close', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
