@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { EnvError } from '@hookline/config';
 import { parseTracingEnv } from './tracing-env';
 import { startTracing } from './tracing';
@@ -7,6 +9,23 @@ describe('parseTracingEnv (the standard OTEL_* variables)', () => {
     expect(parseTracingEnv('hookline-worker', {})).toEqual({ serviceName: 'hookline-worker', tracesUrl: null, protocol: 'http/protobuf', sampler: 'parentbased_always_on', samplerArg: 1 });
     expect(startTracing(parseTracingEnv('hookline-api', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).enabled).toBe(false);
   });
+
+  it('loads no SDK module when off, and the SDK and exporters when on (a fresh Node process)', () => {
+    const loaded = (env: Record<string, string>) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `const t = require(${JSON.stringify(path.join(__dirname, 'index.ts'))}); t.startTracing(t.parseTracingEnv('a', ${JSON.stringify(env)}));` +
+            `console.log([...new Set(Object.keys(require.cache).filter((k) => k.includes('@opentelemetry/')).map((k) => k.split('@opentelemetry/')[1].split('/')[0]))].sort().join(','))`,
+        ],
+        { encoding: 'utf8' },
+      ).trim().split(',');
+    expect(loaded({})).toEqual(['api']);
+    expect(loaded({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual(expect.arrayContaining(['sdk-trace-base', 'exporter-trace-otlp-proto', 'exporter-trace-otlp-http', 'core']));
+  }, 30_000);
 
   it('appends /v1/traces to the general endpoint and takes the traces endpoint as it is', () => {
     expect(parseTracingEnv('a', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracesUrl).toBe('http://collector:4318/v1/traces');

@@ -1,10 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type TextMapGetter, type TextMapSetter, type Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from './tracing-env';
 
 export { SpanKind, SpanStatusCode, type Attributes, type Span };
@@ -28,30 +23,38 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-const propagator = new W3CTraceContextPropagator();
+/**
+ * The SDK, the exporters and the W3C propagator, required only when tracing
+ * is on: unset, not even their modules are loaded (0.2–0.35 s of start-up
+ * measured on this machine, and their memory).
+ */
+function loadSdk() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    core: require('@opentelemetry/core') as typeof import('@opentelemetry/core'),
+    base: require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base'),
+    resources: require('@opentelemetry/resources') as typeof import('@opentelemetry/resources'),
+    json: require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http'),
+    protobuf: require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto'),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 const getter: TextMapGetter<Record<string, string | undefined>> = { keys: (carrier) => Object.keys(carrier), get: (carrier, key) => carrier[key] };
 const setter: TextMapSetter<Record<string, string>> = { set: (carrier, key, value) => void (carrier[key] = value) };
 
-const contextFrom = (traceparent: string | undefined, tracestate?: string): Context =>
-  traceparent ? propagator.extract(ROOT_CONTEXT, { traceparent, tracestate }, getter) : ROOT_CONTEXT;
-
-const traceparentOf = (span: Span): string | undefined => {
-  const carrier: Record<string, string> = {};
-  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, setter);
-  return carrier.traceparent;
-};
-
-/** Off: the API's no-op tracer, nothing exported, nothing started. */
+/** Off: the API's no-op tracer, nothing exported, nothing started, no SDK module loaded. */
 export const noTracing: Tracing = {
   enabled: false,
   tracer: trace.getTracerProvider().getTracer('hookline-noop'),
-  contextFrom,
+  contextFrom: () => ROOT_CONTEXT,
   traceparentOf: () => undefined,
   flush: async () => undefined,
   shutdown: async () => undefined,
 };
 
-function samplerOf(config: TracingConfig): Sampler {
+function samplerOf(config: TracingConfig, sdk: ReturnType<typeof loadSdk>): Sampler {
+  const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = sdk.base;
   const ratio = () => new TraceIdRatioBasedSampler(config.samplerArg);
   switch (config.sampler) {
     case 'always_on':
@@ -72,18 +75,24 @@ function samplerOf(config: TracingConfig): Sampler {
 /** Starts an OTLP/HTTP exporter when the config names an endpoint; otherwise returns `noTracing`. */
 export function startTracing(config: TracingConfig, version = '0.0.0'): Tracing {
   if (!config.tracesUrl) return noTracing;
-  const exporter = config.protocol === 'http/json' ? new JsonExporter({ url: config.tracesUrl }) : new ProtobufExporter({ url: config.tracesUrl });
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, 'service.version': version }),
-    sampler: samplerOf(config),
+  const sdk = loadSdk();
+  const exporter = config.protocol === 'http/json' ? new sdk.json.OTLPTraceExporter({ url: config.tracesUrl }) : new sdk.protobuf.OTLPTraceExporter({ url: config.tracesUrl });
+  const provider = new sdk.base.BasicTracerProvider({
+    resource: sdk.resources.resourceFromAttributes({ 'service.name': config.serviceName, 'service.version': version }),
+    sampler: samplerOf(config, sdk),
     // Batched and off the hot path: spans leave at most every second, in one request.
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000, maxExportBatchSize: 512, maxQueueSize: 8_192 })],
+    spanProcessors: [new sdk.base.BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000, maxExportBatchSize: 512, maxQueueSize: 8_192 })],
   });
+  const propagator = new sdk.core.W3CTraceContextPropagator();
   return {
     enabled: true,
     tracer: provider.getTracer('hookline', version),
-    contextFrom,
-    traceparentOf,
+    contextFrom: (traceparent, tracestate) => (traceparent ? propagator.extract(ROOT_CONTEXT, { traceparent, tracestate }, getter) : ROOT_CONTEXT),
+    traceparentOf: (span) => {
+      const carrier: Record<string, string> = {};
+      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, setter);
+      return carrier.traceparent;
+    },
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
