@@ -6,6 +6,8 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   testMatch: ['<rootDir>/{apps,packages,test,bench}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // The OTLP exporter loads node:http with import(), which Jest's CommonJS runtime refuses; transformed, it is a require().
+  transformIgnorePatterns: ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
 };

@@ -10,6 +10,7 @@ import { updateDocs } from './lib/docs';
 import { killAllChildren } from '../test/support/processes';
 import { formatProfile, summarizeCpuProfile } from './lib/profile';
 import { Progress } from './lib/progress';
+import { startOtlpSink } from './lib/otlp-sink';
 import { startReceiver } from './lib/receiver-client';
 import { TABLE_HEADER, computeRatios, computeTargets, plotInput, ratioLines, tableRows, targetLines, textTable } from './lib/report';
 import type { BenchReport, PipelineResult } from './lib/results';
@@ -22,10 +23,12 @@ interface Options {
   receiver: 'child' | 'inline';
   only: Set<string> | null;
   docs: boolean;
+  /** Also run hookline-fanout1-traced: the same pipeline exporting spans over OTLP/HTTP. */
+  tracing: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, outDir: path.join(REPO_ROOT, 'bench/results'), receiver: 'child', only: null, docs: true };
+  const options: Options = { quick: false, outDir: path.join(REPO_ROOT, 'bench/results'), receiver: 'child', only: null, docs: true, tracing: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const value = () => {
@@ -43,8 +46,9 @@ function parseArgs(argv: string[]): Options {
       options.receiver = mode;
     } else if (arg === '--only' || arg.startsWith('--only=')) options.only = new Set(value().split(','));
     else if (arg === '--no-docs') options.docs = false;
+    else if (arg === '--tracing') options.tracing = true;
     else if (arg === '--help') {
-      process.stdout.write('npm run bench [-- --quick] [--out DIR] [--receiver child|inline] [--only name,name] [--no-docs]\n');
+      process.stdout.write('npm run bench [-- --quick] [--out DIR] [--receiver child|inline] [--only name,name] [--no-docs] [--tracing]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -133,6 +137,18 @@ async function main(): Promise<void> {
       record({ ...result, name: 'scaling-1w' });
       if (profiled) record({ ...result, name: 'profile' });
     }
+    if (options.tracing || options.only?.has('hookline-fanout1-traced')) {
+      // The same run with OTEL_EXPORTER_OTLP_ENDPOINT set, spans sampled and exported to a local sink: what tracing costs.
+      const sink = await startOtlpSink();
+      try {
+        const traced = record(
+          await runPipeline(ctx, { name: 'hookline-fanout1-traced', impl: 'hookline', workers: 1, fanout: 1, events: sizes.cap1, postSeconds: post, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } }),
+        ) as PipelineResult;
+        report.notes.push(tracingNote(report.scenarios['hookline-fanout1'], traced, sink.requests(), sink.bytes()));
+      } finally {
+        await sink.close();
+      }
+    }
     if (wanted('hookline-fanout10')) record(await runPipeline(ctx, { name: 'hookline-fanout10', impl: 'hookline', workers: 1, fanout: 10, events: sizes.cap10, postSeconds: post }));
     if (wanted('naive-fanout1')) record(await runPipeline(ctx, { name: 'naive-fanout1', impl: 'naive', workers: 1, fanout: 1, events: sizes.cap1, postSeconds: post }));
     // Capped: the naive worker falls behind at fan-out 10 and its backlog would outlast the budget.
@@ -211,6 +227,18 @@ async function main(): Promise<void> {
     `wrote ${path.join(options.outDir, 'latest.json')} and latest.svg in ${report.totalSeconds} s`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** Traced over untraced: events/s, deliveries/s and ingest p50/p99, as one line of the report. */
+function tracingNote(untraced: BenchReport['scenarios'][string] | undefined, traced: PipelineResult, exports: number, bytes: number): string {
+  const r = (a: number | null | undefined, b: number | null | undefined) => (a && b ? (a / b).toFixed(3) : 'n/a');
+  const base = untraced?.kind === 'pipeline' ? untraced : null;
+  return (
+    `tracing on / off (hookline-fanout1-traced / hookline-fanout1): events/s ${r(traced.events.perSecond, base?.events.perSecond)}, ` +
+    `deliveries/s ${r(traced.deliveredPerSecond, base?.deliveredPerSecond)}, ingest p50 ${r(traced.ingestMs?.p50, base?.ingestMs?.p50)}, ` +
+    `ingest p99 ${r(traced.ingestMs?.p99, base?.ingestMs?.p99)}, API CPU per delivery ${r(traced.cpuMsPerDelivery?.api, base?.cpuMsPerDelivery?.api)}, ` +
+    `worker CPU per delivery ${r(traced.cpuMsPerDelivery?.workers, base?.cpuMsPerDelivery?.workers)}; ${exports} OTLP exports, ${Math.round(bytes / 1024)} KiB`
+  );
 }
 
 main().then(

@@ -45,6 +45,8 @@ export interface PipelineResult {
   rssMb: { api: number | null; workers: Array<number | null>; workerMax: number | null };
   stored: StoredOutcome;
   workerMetrics: Record<string, number>;
+  /** CPU milliseconds per measured delivery (warm-up excluded), by the API and by the workers. */
+  cpuMsPerDelivery?: { api: number | null; workers: number | null };
 }
 
 export interface CeilingResult {

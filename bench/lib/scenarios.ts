@@ -149,7 +149,11 @@ export interface PipelineOptions {
   cpuProfileDir?: string;
   /** Paced (open loop) at this many events/s instead of back to back. */
   ratePerSecond?: number;
+  env?: Record<string, string>;
 }
+
+const cpuPerDelivery = (before: number | null, after: number | null, deliveries: number) =>
+  before !== null && after !== null && deliveries > 0 ? round(((after - before) * 1000) / deliveries, 3) : null;
 
 /** Producers → API → queue → workers → receiver, every process separate; measured from the first POST to the last delivery. */
 export async function runPipeline(ctx: BenchContext, options: PipelineOptions): Promise<PipelineResult> {
@@ -162,12 +166,14 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
   // Fan-out 1: 16 documentations of one webhook; fan-out 10: 8 documentations of ten.
   const documentations = options.fanout === 1 ? 16 : 8;
   const tenant = await seed(ctx, apiKey, documentations, options.fanout, origins);
-  const stack = new Stack({ impl: options.impl, prefix, apiKey, workers: options.workers, api: true, cpuProfileDir: options.cpuProfileDir });
+  const stack = new Stack({ impl: options.impl, prefix, apiKey, workers: options.workers, api: true, cpuProfileDir: options.cpuProfileDir, env: options.env });
   progress.log(`${options.name}: starting ${options.impl} API + ${options.workers} worker process(es)`);
   let produced: ProduceResult;
   let drained: boolean;
   let rss: ReturnType<Stack['peakRss']>;
   let metrics: Record<string, number>;
+  let cpuBefore: ReturnType<Stack['cpuSeconds']>;
+  let cpuAfter: ReturnType<Stack['cpuSeconds']>;
   try {
     await stack.start();
     if (options.impl === 'hookline') await checkApiPrefix(ctx, stack, apiKey, tenant, prefix);
@@ -175,6 +181,7 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
     const pace = options.ratePerSecond ? `paced at ${options.ratePerSecond} events/s` : 'back to back';
     progress.log(`${options.name}: posting for ${options.postSeconds} s (at most ${options.events} events, ${pace}) with ${PRODUCERS} producers (fan-out ${options.fanout}, ${origins === 'spread' ? `${ctx.receiver.ports.length} receiver origins` : '1 receiver origin'})`);
     let posted = 0;
+    cpuBefore = stack.cpuSeconds();
     produced = await produceEvents({
       baseUrl: stack.apiUrl,
       apiKey,
@@ -192,6 +199,7 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
     if (produced.errors > 0) progress.log(`${options.name}: ${produced.errors} posts failed, e.g. ${produced.errorSamples[0]}`);
     drained = await waitForDeliveries(ctx, produced.deliveriesCreated, ctx.drainTimeoutMs, options.name, produced.startedAt);
     progress.endLine();
+    cpuAfter = stack.cpuSeconds();
     if (!drained) await reportStall(ctx, stack);
     rss = stack.peakRss();
     metrics = await stack.workerMetrics();
@@ -244,6 +252,10 @@ export async function runPipeline(ctx: BenchContext, options: PipelineOptions): 
     rssMb: { api: rss.apiMb, workers: rss.workersMb, workerMax: workerRss.length ? Math.max(...workerRss) : null },
     stored,
     workerMetrics: metrics,
+    cpuMsPerDelivery: {
+      api: cpuPerDelivery(cpuBefore.api, cpuAfter.api, stats.unique),
+      workers: cpuPerDelivery(cpuBefore.workers, cpuAfter.workers, stats.unique),
+    },
   };
   progress.log(
     `${options.name}: ${result.deliveries.delivered}/${result.deliveries.expected} delivered in ${result.durationS} s → ${result.deliveredPerSecond}/s; ` +

@@ -21,6 +21,8 @@ export interface StackOptions {
   cpuProfileDir?: string;
   /** A compiled worker bundle (plain JavaScript, no tsx) instead of apps/worker/src/main.ts. */
   compiledWorker?: string;
+  /** More environment for the API and the workers (e.g. OTEL_* for the traced scenario). */
+  env?: Record<string, string>;
 }
 
 export type RunningWorker = WorkerProcess;
@@ -41,7 +43,7 @@ export class Stack extends ProcessStack {
       compiledWorker: bench.compiledWorker,
       cpuProfileDir: bench.cpuProfileDir,
       // One tenant posting as fast as it can is the point of the benchmark, not abuse.
-      env: { QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: '1000000000' },
+      env: { QUOTA_EVENTS_PER_ORGANIZATION_PER_MINUTE: '1000000000', ...bench.env },
       names: { api: () => naming.api, worker: (count, healthPort) => `${naming.worker}-${count - 1}-${healthPort}` },
     });
   }

@@ -129,6 +129,17 @@ export function peakRssMb(pid: number): number | null {
   }
 }
 
+/** User + system CPU seconds the process has used so far (/proc/<pid>/stat, 100 ticks a second). */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    // The command name may hold spaces; the fields after its closing parenthesis do not.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

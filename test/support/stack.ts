@@ -1,5 +1,5 @@
 import { generateApiKey } from '@hookline/db';
-import { freePort, kill9, peakRssMb, spawnNode, stopChild, terminate, waitForHttp, type Child } from './processes';
+import { cpuSeconds, freePort, kill9, peakRssMb, spawnNode, stopChild, terminate, waitForHttp, type Child } from './processes';
 
 /** Which entry points run: the sources under tsx (default), the bundles scripts/build.mjs makes, or another implementation's. */
 export interface Scripts {
@@ -141,6 +141,12 @@ export class ProcessStack {
   /** VmHWM of each process, read while they still run. */
   peakRss(): { apiMb: number | null; workersMb: Array<number | null> } {
     return { apiMb: this.api ? peakRssMb(this.api.pid) : null, workersMb: this.workers.map((w) => peakRssMb(w.child.pid)) };
+  }
+
+  /** CPU seconds used so far by the API and by the workers together: what a delivery costs, whatever else the machine runs. */
+  cpuSeconds(): { api: number | null; workers: number | null } {
+    const workers = this.workers.map((w) => cpuSeconds(w.child.pid));
+    return { api: this.api ? cpuSeconds(this.api.pid) : null, workers: workers.some((v) => v === null) ? null : workers.reduce<number>((a, b) => a + (b ?? 0), 0) };
   }
 
   /** Prometheus counters of the workers, summed; a worker without metrics is left out. */

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { noTracing } from '@hookline/telemetry';
 import packageJson from '../package.json';
 import { CacheInvalidation } from './cache-invalidation';
 import type { AppContext, AppDeps } from './context';
@@ -15,12 +16,14 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { deliverySearchRoutes } from './routes/delivery-search';
 import { documentationLifecycleRoutes } from './routes/documentation-lifecycle';
 import { cacheDocumentations } from './routes/lookups';
+import { traceRequests } from './middleware/tracing';
 import { dashboardRoutes } from './routes/dashboard';
 import { deliveryRoutes } from './routes/deliveries';
 import { documentationRoutes } from './routes/documentations';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
+import { operationalWebhookRoutes } from './routes/operational-webhooks';
 import { webhookSecretRoutes } from './routes/webhook-secrets';
 import { webhookStatsRoutes } from './routes/webhook-stats';
 import { webhookRecoveryRoutes } from './routes/webhook-recovery';
@@ -36,12 +39,15 @@ export function createApp(deps: AppDeps): Express {
     metrics: deps.metrics ?? createMetrics(),
     lifecycle: deps.lifecycle ?? { draining: false },
     invalidation: new CacheInvalidation(deps.subscriber ?? null, deps.config.queuePrefix, deps.logger),
+    tracing: deps.tracing ?? noTracing,
   };
   cacheDocumentations(ctx.db, ctx.invalidation);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  // The API's own routes only: health checks and scrapes would be most of the spans and say nothing.
+  if (ctx.tracing.enabled) app.use('/v1', traceRequests(ctx.tracing));
   app.use(requestMetrics(ctx.metrics));
   app.use(securityHeaders());
   app.use(healthRoutes(ctx));
@@ -64,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiKeyRoutes(ctx));
   app.use(documentationLifecycleRoutes(ctx));
   app.use(deliverySearchRoutes(ctx));
+  app.use(operationalWebhookRoutes(ctx));
 
   app.use(dashboardRoutes(ctx.config.dashboardDir));
   app.use(methodNotAllowed());

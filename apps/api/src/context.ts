@@ -1,6 +1,7 @@
 import type { Db, SecretBox } from '@hookline/db';
 import type { DeliveryQueue, RedisClient } from '@hookline/queue';
 import type { CacheInvalidation } from './cache-invalidation';
+import type { Tracing } from '@hookline/telemetry';
 import type { Logger } from './logger';
 import type { ApiMetrics } from './metrics';
 import type { Quotas } from './quotas';
@@ -48,6 +49,8 @@ export interface AppDeps {
   logger: Logger;
   metrics?: ApiMetrics;
   lifecycle?: Lifecycle;
+  /** Default: off (no spans). */
+  tracing?: Tracing;
 }
 
 /** The deps with the optional parts filled in: what route modules receive. */
@@ -55,4 +58,5 @@ export interface AppContext extends AppDeps {
   metrics: ApiMetrics;
   lifecycle: Lifecycle;
   invalidation: CacheInvalidation;
+  tracing: Tracing;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { env, loadSecretsKey, parseEnv } from '@hookline/config';
+import { parseTracingEnv, type TracingConfig } from '@hookline/telemetry';
 import type { AppConfig } from './context';
 import type { LogLevel } from './logger';
 import { DEFAULT_QUOTAS } from './quotas';
@@ -39,6 +40,8 @@ export interface ApiConfig extends AppConfig {
   /** REDIS_CLUSTER_NODES: when set, every Redis use goes through the cluster client and redisUrl is unused. */
   redisClusterNodes: Array<{ host: string; port: number }> | undefined;
   queueShards: number;
+  /** OTEL_* variables; tracing is off without an endpoint. */
+  tracing: TracingConfig;
 }
 
 /** Throws EnvError naming the first bad variable; main() turns it into one line and exit 78. */
@@ -63,6 +66,7 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env, options: 
     },
     definitionMaxBytes: parsed.DEFINITION_MAX_BYTES,
     diffPreviewMaxBytes: parsed.DIFF_PREVIEW_MAX_BYTES,
+    tracing: parseTracingEnv('hookline-api', source),
     dashboardDir: path.resolve(__dirname, '../../dashboard/dist'),
   };
 }

@@ -5,8 +5,15 @@ import type { Logger } from './logger';
 
 interface Waiting {
   input: IngestInput;
+  /** The request's traceparent, carried by its jobs. */
+  trace?: string;
   resolve: (result: Extract<IngestResult, { kind: 'created' }>) => void;
   reject: (error: unknown) => void;
+}
+
+/** Jobs that carry the request's trace context (the same objects when there is none). */
+export function withTrace<T extends object>(deliveries: T[], trace: string | undefined): Array<T & { trace?: string }> {
+  return trace ? deliveries.map((d) => ({ ...d, trace })) : deliveries;
 }
 
 export interface IngestBatcherOptions {
@@ -32,9 +39,9 @@ export class IngestBatcher {
 
   constructor(private readonly options: IngestBatcherOptions) {}
 
-  ingest(input: IngestInput): Promise<Extract<IngestResult, { kind: 'created' }>> {
+  ingest(input: IngestInput, trace?: string): Promise<Extract<IngestResult, { kind: 'created' }>> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ input, resolve, reject });
+      this.waiting.push({ input, trace, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -71,7 +78,7 @@ export class IngestBatcher {
         ),
       );
     }
-    const created = results.flatMap((result) => (result instanceof Error ? [] : result.deliveries));
+    const created = results.flatMap((result, i) => (result instanceof Error ? [] : withTrace(result.deliveries, batch[i]!.trace)));
     await enqueueAfterCommit(queue, created, logger, redisTimeoutMs);
     batch.forEach((w, i) => {
       const result = results[i]!;

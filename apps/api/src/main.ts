@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { exitOnEnvError } from '@hookline/config';
 import { SecretBox, createDb, ensureBootstrapApiKey, ensureOrganization } from '@hookline/db';
 import { DeliveryQueue, RepeatedErrorLog, createRedis, type RedisClient } from '@hookline/queue';
-import { manageLifecycle } from '@hookline/telemetry';
+import { manageLifecycle, startTracing } from '@hookline/telemetry';
+import packageJson from '../package.json';
 import { createApp } from './app';
 import { loadApiConfig, type ApiConfig } from './env';
 import { createLogger, type Logger } from './logger';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   }
 
   const lifecycle = { draining: false };
-  const app = createApp({ config, db, queue, redis, subscriber, secretBox, logger, metrics: createMetrics({ processMetrics: true }), lifecycle });
+  const tracing = startTracing(config.tracing, packageJson.version);
+  if (tracing.enabled) logger.info('tracing on', { url: config.tracing.tracesUrl, protocol: config.tracing.protocol, sampler: config.tracing.sampler });
+  const app = createApp({ config, db, queue, redis, subscriber, secretBox, logger, metrics: createMetrics({ processMetrics: true }), lifecycle, tracing });
   const server: Server = app.listen(config.port, (error?: Error) => {
     if (error) {
       logger.error('cannot listen', { port: config.port, err: error });
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
       await redis.quit().catch(() => redis.disconnect());
       await subscriber.quit().catch(() => subscriber.disconnect());
       await db.close();
+      await tracing.shutdown().catch((error: unknown) => logger.warn('spans not exported at shutdown', { err: error }));
     },
   });
 }

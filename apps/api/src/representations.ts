@@ -38,6 +38,7 @@ export function webhookView(webhook: StoredWebhook, secretBox: SecretBox, now = 
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
     disabledAt: iso(webhook.disabledAt),
+    failingSince: iso(webhook.failingSince),
     breakingOnly: webhook.breakingOnly,
     maxConcurrency: webhook.maxConcurrency,
     rateLimitPerSecond: webhook.rateLimitPerSecond,
@@ -96,7 +97,8 @@ export function deliveryDetailView(delivery: DeliveryDetail): Shape<'DeliveryDet
 export function eventView(event: EventDetail): Shape<'Event'> {
   return {
     id: event.id,
-    documentationId: event.documentationId,
+    // findEvent only returns events of a documentation (operational events have none).
+    documentationId: event.documentationId!,
     type: event.type,
     createdAt: event.createdAt.toISOString(),
     // The exact bytes ingest stored after validating them against EventCreate.

@@ -123,6 +123,14 @@ export interface ApiClient {
   listApiKeys(): Promise<ApiKey[]>;
   createApiKey(input: { name: string; scopes: ApiKeyScope[] }): Promise<CreatedApiKey>;
   revokeApiKey(id: string): Promise<void>;
+  listFailingWebhooks(): Promise<FailingWebhook[]>;
+}
+
+export interface FailingWebhook {
+  id: string;
+  url: string;
+  failingSince: string;
+  documentation: { id: string; slug: string; name: string };
 }
 
 /** A Bump DiffItem, as in a version's diff. */
@@ -228,5 +236,6 @@ export function createApiClient(apiKey: string, onUnauthorized: (problem: ApiPro
     listApiKeys: async () => (await call<{ data: ApiKey[] }>('GET', '/v1/api-keys')).data,
     createApiKey: (input) => call('POST', '/v1/api-keys', { body: input }),
     revokeApiKey: (id) => call('DELETE', `/v1/api-keys/${seg(id)}`),
+    listFailingWebhooks: async () => (await call<{ data: FailingWebhook[] }>('GET', '/v1/failing-webhooks')).data,
   };
 }

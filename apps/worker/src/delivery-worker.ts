@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cancelDeliveries, disableWebhook, recordAttempts, type Db, type SecretBox } from '@hookline/db';
 import { DeliveryQueue, DeliveryWorkers, RepeatedErrorLog, announceWebhookChange, webhookChangesChannel, type RedisClient } from '@hookline/queue';
-import type { Logger } from '@hookline/telemetry';
+import type { Logger, Tracing } from '@hookline/telemetry';
 import { DeliverySources } from './cache/delivery-sources';
 import { AddressPolicy, type CidrRange } from './delivery/address-policy';
 import { HttpClient } from './delivery/http-client';
@@ -11,6 +11,9 @@ import { createDeliveryProcessor, deliveryBackoff } from './delivery/processor';
 import { RetrySchedule } from './delivery/retry-schedule';
 import { FairShare } from './delivery/fair-share';
 import { WebhookLimits } from './delivery/webhook-limits';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics';
+import { readQueueDepth } from './queue-depth';
+import { OperationalNotices } from './operational/notices';
 import { AttemptWriter } from './records/attempt-writer';
 import { Reconciler } from './reconciler';
 
@@ -39,9 +42,16 @@ export interface DeliveryWorkerOptions {
   reconcileGraceMs: number;
   /** Disable a webhook whose every attempt failed for this long (default 5 days). */
   autoDisableAfterMs?: number;
+  /** Default: a registry of its own, without process metrics. */
+  metrics?: ReturnType<typeof createWorkerMetrics>;
+  /** A span per attempt when on; default off. */
+  tracing?: Tracing;
+  /** webhook.failing goes to operational webhooks after this long failing (default 1 hour). */
+  operationalFailingAfterMs?: number;
 }
 
-export const USER_AGENT = `Hookline/${JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version}`;
+export const WORKER_VERSION: string = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version;
+export const USER_AGENT = `Hookline/${WORKER_VERSION}`;
 
 /**
  * Everything one worker process runs: the BullMQ worker and its delivery
@@ -52,6 +62,7 @@ export class DeliveryWorker {
   readonly writer: AttemptWriter;
   readonly queue: DeliveryQueue;
   readonly sources: DeliverySources;
+  readonly metrics: WorkerMetrics;
   private worker: DeliveryWorkers | null = null;
   private readonly processor: ReturnType<typeof createDeliveryProcessor>;
   private readonly http: HttpClient;
@@ -63,8 +74,12 @@ export class DeliveryWorker {
   constructor(private readonly options: DeliveryWorkerOptions) {
     const { db, logger } = options;
     this.redisErrors = new RepeatedErrorLog((message, fields) => logger.warn(message, fields), 'redis error');
+    const metrics = options.metrics ?? createWorkerMetrics();
+    this.metrics = metrics;
     this.writer = new AttemptWriter({
       write: (records) => recordAttempts(db, records),
+      onBatchWritten: (size) => metrics.attemptBatchWritten(size),
+      onBatchFailed: (transient) => metrics.attemptBatchFailed(transient),
       onWriteError: (error, pending) => logger.warn('attempt records not written yet; retrying', { err: error, pending }),
       onReduced: (error, record) => logger.warn('attempt record refused; written reduced', { err: error, attemptId: record.id, deliveryId: record.deliveryId }),
     });
@@ -73,6 +88,8 @@ export class DeliveryWorker {
     const producer = this.connection();
     const schedule = new RetrySchedule(options.retrySchedule);
     this.queue = new DeliveryQueue(producer, { prefix: options.prefix, shards: options.shards });
+    const notices = new OperationalNotices({ db, queue: this.queue, logger, failingAfterMs: options.operationalFailingAfterMs ?? 3_600_000 });
+    metrics.observe({ queueDepth: () => readQueueDepth(this.queue), attemptsPending: () => this.writer.pending, cachedWebhooks: () => this.sources.webhooks.size });
     this.reconciler = new Reconciler({
       db,
       redis: producer,
@@ -80,6 +97,7 @@ export class DeliveryWorker {
       logger,
       intervalMs: options.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs,
+      metrics,
       // An attempt lasts at most the timeout; the margin covers loading before it and recording after it.
       settleMs: options.timeoutMs + 5_000,
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 24 * 3_600_000,
@@ -88,7 +106,9 @@ export class DeliveryWorker {
           this.sources.webhooks.invalidate(id);
           await announceWebhookChange(producer, id, options.prefix);
         }
+        await notices.webhooksDisabled(ids);
       },
+      afterPass: () => notices.checkEpisodes(),
     });
     this.processor = createDeliveryProcessor({
       sources: this.sources,
@@ -109,16 +129,21 @@ export class DeliveryWorker {
           maxOpenMs: 5 * 60_000,
           redisTimeoutMs: options.limitsRedisTimeoutMs ?? 250,
           onRedisError: (error) => logger.warn('webhook limits decided locally: redis did not answer', { err: error }),
+          onCircuitChange: (opened) => (opened ? metrics.circuitOpened() : metrics.circuitClosed()),
         }),
       ),
       userAgent: USER_AGENT,
+      metrics,
+      tracing: options.tracing,
       cancel: (id) => cancelDeliveries(db, [id]),
       disableWebhook: async (webhookId, reason) => {
         await disableWebhook(db, webhookId, reason);
         this.sources.webhooks.invalidate(webhookId);
         await announceWebhookChange(producer, webhookId, options.prefix);
         logger.warn('webhook disabled', { webhookId, reason });
+        await notices.webhooksDisabled([webhookId]);
       },
+      onExhausted: (webhookId, deliveryId) => notices.deliveryExhausted(webhookId, deliveryId),
       dropScheduledJob: async (deliveryId, webhookId) => {
         await this.queue.cancel([{ deliveryId, webhookId }]);
       },

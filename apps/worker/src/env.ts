@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { env, parseEnv } from '@hookline/config';
 import { DELIVERY_JOB_MAX_RUNS, parseShardList } from '@hookline/queue';
+import { parseTracingEnv, type TracingConfig } from '@hookline/telemetry';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv,
@@ -25,6 +26,8 @@ const schema = z.object({
   /** Attempts, deliveries and events older than this are removed (pending and retrying deliveries are kept). */
   DELIVERY_RETENTION_DAYS: z.coerce.number().positive('expected a positive number of days').default(30),
   RETENTION_INTERVAL_SECONDS: env.positiveSeconds(3600),
+  /** webhook.failing is sent to operational webhooks once a webhook has failed continuously for this long. */
+  OPERATIONAL_FAILING_AFTER_MINUTES: z.coerce.number().positive('expected a positive number of minutes').default(60),
   LOG_LEVEL: env.logLevel,
   METRICS_TOKEN: env.metricsToken,
   QUEUE_PREFIX: env.queuePrefix,
@@ -50,6 +53,9 @@ const checked = schema
   })
   .transform((value) => ({ ...value, WORKER_SHARDS: value.WORKER_SHARDS === undefined ? undefined : parseShardList(value.WORKER_SHARDS, value.QUEUE_SHARDS) }));
 
-export type WorkerConfig = z.infer<typeof checked>;
+export type WorkerConfig = z.infer<typeof checked> & { tracing: TracingConfig };
 
-export const parseWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerConfig => parseEnv(checked, source);
+export const parseWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerConfig => ({
+  ...parseEnv(checked, source),
+  tracing: parseTracingEnv('hookline-worker', source),
+});

@@ -4,8 +4,9 @@ import type { DeliveryWorker } from './delivery-worker';
 
 /**
  * /healthz (the process is alive), /readyz (the worker is running and Redis
- * answers in every shard's slot) and
- * /metrics (Prometheus text) for an orchestrator; one per worker process.
+ * answers in every shard's slot) and /metrics (Prometheus text, see
+ * metrics.ts) for an orchestrator; one per worker process. Port 0 lets the
+ * kernel choose (tests).
  */
 export function startHealthServer(worker: DeliveryWorker, port: number, isReady: () => boolean, metricsToken?: string): Promise<Server> {
   const server = createServer((req, res) => {
@@ -23,21 +24,12 @@ export function startHealthServer(worker: DeliveryWorker, port: number, isReady:
       return void res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' }).end('METRICS_TOKEN required');
     }
     if (req.url === '/metrics') {
-      const lines = [
-        '# HELP hookline_worker_attempts_written_total Attempt records written to PostgreSQL.',
-        '# TYPE hookline_worker_attempts_written_total counter',
-        `hookline_worker_attempts_written_total ${worker.writer.written}`,
-        '# HELP hookline_worker_attempt_batches_total Batches written.',
-        '# TYPE hookline_worker_attempt_batches_total counter',
-        `hookline_worker_attempt_batches_total ${worker.writer.batches}`,
-        '# HELP hookline_worker_attempts_pending Attempt records waiting to be written.',
-        '# TYPE hookline_worker_attempts_pending gauge',
-        `hookline_worker_attempts_pending ${worker.writer.pending}`,
-        '# HELP hookline_worker_cached_webhooks Webhooks held in the cache.',
-        '# TYPE hookline_worker_cached_webhooks gauge',
-        `hookline_worker_cached_webhooks ${worker.sources.webhooks.size}`,
-      ];
-      return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${lines.join('\n')}\n`);
+      const { registry } = worker.metrics;
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${error.message}\n`),
+      );
+      return;
     }
     res.writeHead(404).end();
   });

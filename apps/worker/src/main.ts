@@ -2,10 +2,11 @@ import type { Server } from 'node:http';
 import { exitOnEnvError, loadSecretsKey } from '@hookline/config';
 import { SecretBox, createDb } from '@hookline/db';
 import { createRedis } from '@hookline/queue';
-import { createLogger, manageLifecycle } from '@hookline/telemetry';
-import { DeliveryWorker } from './delivery-worker';
+import { createLogger, manageLifecycle, startTracing } from '@hookline/telemetry';
+import { DeliveryWorker, WORKER_VERSION } from './delivery-worker';
 import { parseWorkerEnv } from './env';
 import { startHealthServer } from './health-server';
+import { createWorkerMetrics } from './metrics';
 import { VersionWorker } from './versions/version-worker';
 import { RetentionPruner } from './retention';
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('worker', config.LOG_LEVEL, { pid: process.pid });
   const db = createDb(config.DATABASE_URL, { max: 4 });
+  const tracing = startTracing(config.tracing, WORKER_VERSION);
+  if (tracing.enabled) logger.info('tracing on', { url: config.tracing.tracesUrl, protocol: config.tracing.protocol, sampler: config.tracing.sampler });
   const redisTarget = config.REDIS_CLUSTER_NODES ? { clusterNodes: config.REDIS_CLUSTER_NODES } : config.REDIS_URL;
   const worker = new DeliveryWorker({
     db,
@@ -38,6 +41,9 @@ async function main(): Promise<void> {
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_HOURS * 3_600_000,
+    metrics: createWorkerMetrics({ processMetrics: true }),
+    tracing,
+    operationalFailingAfterMs: config.OPERATIONAL_FAILING_AFTER_MINUTES * 60_000,
   });
 
   const versionsRedis = createRedis(redisTarget, 'worker');
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
       await versionsRedis.quit().catch(() => versionsRedis.disconnect());
       health?.close();
       await db.close();
+      await tracing.shutdown().catch((error: unknown) => logger.warn('spans not exported at shutdown', { err: error }));
       logger.info('in-flight attempts finished', { attemptsWritten: worker.writer.written });
     },
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { disableFailingWebhooks, findOverdueDeliveries, scheduledAttemptsMade, type Db } from '@hookline/db';
 import type { DeliveryQueue, RedisClient } from '@hookline/queue';
 import type { Logger } from '@hookline/telemetry';
+import type { WorkerMetrics } from './metrics';
 
 export interface ReconcilerOptions {
   db: Db;
@@ -14,6 +15,9 @@ export interface ReconcilerOptions {
   autoDisableAfterMs: number;
   onWebhooksDisabled: (ids: string[]) => Promise<void>;
   pageSize?: number;
+  metrics?: Pick<WorkerMetrics, 'reconcilerRun'>;
+  /** Run at the end of each pass, under the lock (operational notices of failing and recovered webhooks). */
+  afterPass?: () => Promise<void>;
   /**
    * How long an attempt taken before Redis lost its data may still be in
    * flight (the delivery timeout plus a margin). Until then nothing is
@@ -97,7 +101,10 @@ export class Reconciler {
     const lockKey = reconcilerLockKey(queue.basePrefix);
     const ttl = this.options.lockTtlMs ?? 30_000;
     const token = randomUUID();
-    if ((await redis.set(lockKey, token, 'PX', ttl, 'NX')) !== 'OK') return 0;
+    if ((await redis.set(lockKey, token, 'PX', ttl, 'NX')) !== 'OK') {
+      this.options.metrics?.reconcilerRun('locked_elsewhere');
+      return 0;
+    }
     let lost = false;
     const renewal = setInterval(() => {
       redis.eval(RENEW, 1, lockKey, token, String(ttl)).then(
@@ -110,18 +117,23 @@ export class Reconciler {
     const stillOurs = () => {
       if (lost) throw new LockLost('reconciler lock lost');
     };
+    let total = 0;
     try {
       const settled = await this.settledShards();
-      const total = settled.size > 0 ? await this.enqueueOverdue(settled, stillOurs) : 0;
+      total = settled.size > 0 ? await this.enqueueOverdue(settled, stillOurs) : 0;
       if (total > 0) this.options.logger.info('overdue deliveries handed to the queue', { count: total });
       stillOurs();
       await this.disableFailingWebhooks();
+      await this.options.afterPass?.();
+      this.options.metrics?.reconcilerRun('ran', total);
       return total;
     } catch (error) {
       if (error instanceof LockLost) {
         this.options.logger.warn('reconciler lock lost mid-pass; stopped, the next pass resumes');
+        this.options.metrics?.reconcilerRun('lock_lost', total);
         return 0;
       }
+      this.options.metrics?.reconcilerRun('failed', total);
       throw error;
     } finally {
       clearInterval(renewal);

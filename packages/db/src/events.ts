@@ -4,7 +4,8 @@ import { deliverySummarySelect, type DeliverySummary } from './deliveries';
 
 export interface EventDetail {
   id: string;
-  documentationId: string;
+  /** Null for an operational event (it belongs to the organization). */
+  documentationId: string | null;
   type: string;
   body: string;
   createdAt: Date;

@@ -47,3 +47,18 @@ export { updateDocumentation, deleteDocumentation, type DocumentationPatch, type
 export { searchDeliveries, explainDeliverySearch, uuidv7Floor, type DeliveryFilters, type DeliveryScope } from './delivery-search';
 export { pruneExpired, pruneWithLock, RETENTION_LOCK, type PruneOptions, type PruneResult } from './retention';
 export { createApiKey, listApiKeys, revokeApiKey, touchApiKeys, type ApiKeyRow } from './api-key-management';
+export {
+  OPERATIONAL,
+  createOperationalWebhook,
+  listOperationalWebhooks,
+  deleteOperationalWebhook,
+  loadNoticeSubjects,
+  emitOperationalEvent,
+  claimFailingWebhooks,
+  claimRecoveredWebhooks,
+  listFailingWebhooks,
+  type FailingWebhook,
+  type OperationalWebhook,
+  type OperationalEventType,
+  type WebhookNoticeSubject,
+} from './operational';

@@ -14,6 +14,8 @@ export interface StoredWebhook {
   enabled: boolean;
   disabledReason: string | null;
   disabledAt: Date | null;
+  /** Since when every attempt has failed; null after a success. */
+  failingSince: Date | null;
   breakingOnly: boolean;
   maxConcurrency: number | null;
   rateLimitPerSecond: number | null;
@@ -47,10 +49,14 @@ export interface WebhookPatch {
 /** Why a webhook is disabled when a person did it through the API (the worker writes its own reasons). */
 export const DISABLED_BY_USER = 'disabled by user';
 
-const live = (organizationId: string, id: string) => ({ id, organizationId, deletedAt: null });
+// Operational webhooks have routes of their own (operational-webhooks.ts); these functions never see them.
+const live = (organizationId: string, id: string) => ({ id, organizationId, deletedAt: null, kind: 'documentation' });
 
-export function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook> {
-  return db.prisma.webhook.create({
+/** A documentation's webhook: its documentation id is set (only operational webhooks have none). */
+const asDocumentationWebhook = <T extends { documentationId: string | null }>(row: T) => row as T & { documentationId: string };
+
+export async function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook> {
+  return asDocumentationWebhook(await db.prisma.webhook.create({
     data: {
       id: input.id,
       organizationId: input.organizationId,
@@ -62,7 +68,7 @@ export function createWebhook(db: Db, input: NewWebhook): Promise<StoredWebhook>
       rateLimitPerSecond: input.rateLimitPerSecond ?? null,
       secretEncrypted: input.secretEncrypted,
     },
-  });
+  }));
 }
 
 /** Live webhooks of one documentation (the webhooks-per-documentation quota). */
@@ -73,12 +79,14 @@ export function countWebhooks(db: Db, documentationId: string): Promise<number> 
 /** Deleted webhooks, and other organizations' ones, do not exist for the API. */
 export async function findWebhook(db: Db, organizationId: string, id: string): Promise<StoredWebhook | null> {
   if (!isUuid(id)) return null;
-  return db.prisma.webhook.findFirst({ where: live(organizationId, id) });
+  const row = await db.prisma.webhook.findFirst({ where: live(organizationId, id) });
+  return row && asDocumentationWebhook(row);
 }
 
 export async function findWebhookWithDocumentation(db: Db, organizationId: string, id: string) {
   if (!isUuid(id)) return null;
-  return db.prisma.webhook.findFirst({ where: live(organizationId, id), include: { documentation: true } });
+  const row = await db.prisma.webhook.findFirst({ where: live(organizationId, id), include: { documentation: true } });
+  return row?.documentation ? { ...row, documentationId: row.documentationId!, documentation: row.documentation } : null;
 }
 
 /** Oldest first (ids are UUIDv7); `cursor` is the last id of the previous page. */
@@ -89,11 +97,11 @@ export async function listWebhooks(
   page: { limit: number; cursor?: string } = { limit: 100 },
 ): Promise<{ data: StoredWebhook[]; nextCursor: string | null }> {
   const rows = await db.prisma.webhook.findMany({
-    where: { organizationId, documentationId, deletedAt: null, ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
+    where: { organizationId, documentationId, deletedAt: null, kind: 'documentation', ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
     orderBy: { id: 'asc' },
     take: page.limit + 1,
   });
-  const data = rows.slice(0, page.limit);
+  const data = rows.slice(0, page.limit).map(asDocumentationWebhook);
   return { data, nextCursor: rows.length > page.limit ? data[data.length - 1]!.id : null };
 }
 
@@ -105,7 +113,7 @@ export async function updateWebhook(db: Db, organizationId: string, id: string, 
     const enabling = patch.enabled === true;
     // Disabling an already disabled webhook keeps the first reason (e.g. the receiver's 410).
     const disabling = patch.enabled === false && current.enabled;
-    return tx.webhook.update({
+    const updated = await tx.webhook.update({
       where: { id },
       data: {
         ...(patch.url !== undefined ? { url: patch.url } : {}),
@@ -114,10 +122,11 @@ export async function updateWebhook(db: Db, organizationId: string, id: string, 
         ...(patch.maxConcurrency !== undefined ? { maxConcurrency: patch.maxConcurrency } : {}),
         ...(patch.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: patch.rateLimitPerSecond } : {}),
         // Re-enabling starts the auto-disable window afresh.
-        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, failingSince: null } : {}),
+        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, failingSince: null, failingNotifiedAt: null } : {}),
         ...(disabling ? { enabled: false, disabledReason: DISABLED_BY_USER, disabledAt: now } : {}),
       },
     });
+    return asDocumentationWebhook(updated);
   });
 }
 

@@ -40,6 +40,8 @@ export const jobCatalog = {
       priorAttempts: z.number().int().min(0).optional(),
       // A redelivery asked for by a person: one attempt, no retries.
       manual: z.boolean().optional(),
+      // W3C traceparent of the ingest request: each attempt's span is its child, whenever and wherever it runs.
+      trace: z.string().max(256).optional(),
     }),
     defaultOptions: {
       attempts: DELIVERY_JOB_MAX_RUNS,

@@ -73,7 +73,7 @@ export class DeliveryQueue {
   /** One addBulk per shard touched, in parallel: each is one round trip to the primary owning that shard. */
   async enqueue(jobs: DeliveryJob[]): Promise<void> {
     const byShard = this.groupByShard(
-      jobs.map((job) => schema.parse({ deliveryId: job.deliveryId, webhookId: job.webhookId, eventId: job.eventId, priorAttempts: job.priorAttempts || undefined })),
+      jobs.map((job) => schema.parse({ deliveryId: job.deliveryId, webhookId: job.webhookId, eventId: job.eventId, priorAttempts: job.priorAttempts || undefined, trace: job.trace })),
     );
     await Promise.all(
       [...byShard].map(([shard, group]) => this.queues[shard]!.addBulk(group.map((data) => ({ name: 'deliver', data, opts: { jobId: data.deliveryId } })))),

@@ -36,6 +36,7 @@ const Webhook = z.object({
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
   disabledAt: timestamp.nullable(),
+  failingSince: timestamp.nullable().meta({ description: 'Since when every attempt has failed; null after a success' }),
   breakingOnly: z.boolean(),
   maxConcurrency: WebhookCreate.shape.maxConcurrency.unwrap(),
   rateLimitPerSecond: WebhookCreate.shape.rateLimitPerSecond.unwrap(),

@@ -1,5 +1,6 @@
 import { componentSchemas, type ComponentName } from './components';
 import { versionPaths, webhookRequests } from './versions';
+import { operationalPaths, operationalSchemas, operationalWebhooks } from './operational';
 
 /** The OpenAPI 3.1 description of every route; openapi.test.ts checks it against the router. */
 
@@ -60,6 +61,7 @@ export function buildOpenApiDocument(version: string) {
       { name: 'Deliveries', description: 'One event to one webhook, with every attempt' },
       { name: 'API keys', description: 'Keys with scopes; a secret is shown once' },
       { name: 'Operations', description: 'Probes, metrics and this document; no API key' },
+      { name: 'Operational webhooks', description: 'Endpoints told when a webhook is failing, disabled or recovered, or a delivery is exhausted' },
     ],
     paths: {
       '/v1/documentations': {

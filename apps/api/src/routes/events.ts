@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { findEvent, findWebhookWithDocumentation, ingestEvent, type IngestInput, type QueuedDelivery } from '@hookline/db';
 import type { AppContext } from '../context';
 import { enqueueAfterCommit } from '../enqueue';
-import { IngestBatcher } from '../ingest-batcher';
+import { IngestBatcher, withTrace } from '../ingest-batcher';
+import { requestTraceparent } from '../middleware/tracing';
 import { conflict, notFound } from '../problem';
 import { DEFAULT_QUOTAS, QuotaCounters, type QuotaName } from '../quotas';
 import { eventView } from '../representations';
@@ -19,10 +20,10 @@ export function eventRoutes(ctx: AppContext): Router {
     metrics.eventsIngested.inc({ type });
     metrics.deliveriesCreated.inc({ type }, deliveries.length);
   };
-  const created = async (type: IngestInput['type'], deliveries: QueuedDelivery[]) => {
+  const created = async (type: IngestInput['type'], deliveries: QueuedDelivery[], trace: string | undefined) => {
     counted(type, deliveries);
     // Committed already: whatever Redis says, the answer is 202 (see enqueueAfterCommit).
-    await enqueueAfterCommit(queue, deliveries, logger, ctx.config.redisTimeoutMs);
+    await enqueueAfterCommit(queue, withTrace(deliveries, trace), logger, ctx.config.redisTimeoutMs);
   };
   const quotas = new QuotaCounters(ctx.redis, ctx.config.queuePrefix, logger, ctx.config.redisTimeoutMs);
   const quotaOf = (name: QuotaName) => ctx.config.quotas?.[name] ?? DEFAULT_QUOTAS[name];
@@ -45,7 +46,7 @@ export function eventRoutes(ctx: AppContext): Router {
       version: input.version ?? null,
     };
     if (idempotencyKey === undefined) {
-      const result = await batcher.ingest(event);
+      const result = await batcher.ingest(event, requestTraceparent(ctx.tracing, res));
       counted('documentation.structure_change', result.deliveries);
       res.status(202).location(`/v1/events/${result.eventId}`).json({ id: result.eventId, deliveries: result.deliveries.length });
       return;
@@ -59,7 +60,7 @@ export function eventRoutes(ctx: AppContext): Router {
         res.status(202).json({ id: result.eventId, deliveries: result.deliveryCount });
         return;
       case 'created':
-        await created('documentation.structure_change', result.deliveries);
+        await created('documentation.structure_change', result.deliveries, requestTraceparent(ctx.tracing, res));
         res.status(202).location(`/v1/events/${result.eventId}`).json({ id: result.eventId, deliveries: result.deliveries.length });
     }
   });
@@ -88,7 +89,7 @@ export function eventRoutes(ctx: AppContext): Router {
     const delivery = result.kind === 'created' ? result.deliveries[0] : undefined;
     // Deleted between the two statements.
     if (!delivery) throw notFound(`Webhook "${id}"`);
-    await created('ping', [delivery]);
+    await created('ping', [delivery], requestTraceparent(ctx.tracing, res));
     res.status(202).json({ deliveryId: delivery.deliveryId, eventId: delivery.eventId });
   });
 

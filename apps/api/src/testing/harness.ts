@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SecretBox, type Db } from '@hookline/db';
 import { DeliveryQueue, createRedis, type RedisClient } from '@hookline/queue';
+import type { Tracing } from '@hookline/telemetry';
 import IORedis, { type Redis } from 'ioredis';
 import { createTenant, testDb, testQueuePrefix, type TestTenant } from '../../../../test/support/fixtures';
 import { TEST_REDIS_URL, TEST_SECRETS_KEY } from '../../../../test/support/env';
@@ -57,6 +58,8 @@ export interface TestApiOptions {
   inlineDeployBelowBytes?: number;
   /** Share a queue prefix (and so the invalidation channels) with another app: two API processes of one deployment. */
   prefix?: string;
+  /** Default: off. */
+  tracing?: Tracing;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -81,7 +84,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       definitionMaxBytes: options.definitionMaxBytes,
       diffPreviewMaxBytes: options.diffPreviewMaxBytes,
       inlineDeployBelowBytes: options.inlineDeployBelowBytes,
-    }, db, queue, redis: appRedis, subscriber: subscriber ?? undefined, secretBox, logger });
+    }, db, queue, redis: appRedis, subscriber: subscriber ?? undefined, secretBox, logger, tracing: options.tracing });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -5,6 +5,7 @@ import { Link, integrationsPath, navigate } from '../router';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useResource } from '../ui/use-resource';
 import { CreateDocumentationForm } from './CreateDocumentationForm';
+import { FailingBanner } from './FailingBanner';
 
 export function DocumentationList() {
   const api = useApi();
@@ -44,6 +45,7 @@ export function DocumentationList() {
         ) : null}
       </div>
       {creating && documentations.length > 0 ? <CreateDocumentationForm onCreated={created} onCancel={() => setCreating(false)} /> : null}
+      <FailingBanner />
       <ProblemAlert problem={first.problem} action="Could not load the documentations" />
       {first.loading ? <p className="muted" aria-busy="true">Loading documentations…</p> : null}
       {first.data && documentations.length === 0 ? <NoDocumentations onCreated={created} /> : null}

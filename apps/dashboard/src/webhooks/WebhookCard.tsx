@@ -6,6 +6,7 @@ import { HealthPlot } from '../health/HealthPlot';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { DangerZone } from './DangerZone';
 import { DisabledNotice } from './DisabledNotice';
+import { FailingNotice } from './FailingNotice';
 import { OneTimeSecret } from './OneTimeSecret';
 import { RecoverOffer } from './RecoverOffer';
 import { SigningSecret } from './SigningSecret';
@@ -80,6 +81,7 @@ export function WebhookCard({ webhook, createdSecret, onSecretSeen, onChange, on
             <span className={`badge ${webhook.enabled ? 'badge-ok' : 'badge-muted'}`}>
               <span aria-hidden="true">{webhook.enabled ? '●' : '○'}</span> {webhook.enabled ? 'Enabled' : 'Disabled'}
             </span>
+            {webhook.enabled && webhook.failingSince ? <span className="badge badge-warning">Failing</span> : null}
             <span className="badge badge-neutral">{webhook.breakingOnly ? 'Breaking changes only' : 'All changes'}</span>
             {webhook.description ? <span className="muted">{webhook.description}</span> : null}
           </p>
@@ -107,7 +109,7 @@ export function WebhookCard({ webhook, createdSecret, onSecretSeen, onChange, on
       ) : null}
       <ProblemAlert problem={problem?.problem} action={problem?.action} />
       {createdSecret ? <OneTimeSecret secret={createdSecret} reason="created" onDismiss={onSecretSeen} /> : null}
-      {!webhook.enabled ? <DisabledNotice webhook={webhook} /> : null}
+      {!webhook.enabled ? <DisabledNotice webhook={webhook} /> : <FailingNotice webhook={webhook} />}
       {webhook.enabled && recoverSince ? (
         <RecoverOffer
           webhookId={webhook.id}

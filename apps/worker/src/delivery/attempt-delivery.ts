@@ -2,8 +2,11 @@ import { uuidv7, type AttemptRecord, type DeliveryStatus } from '@hookline/db';
 import { signDelivery } from '@hookline/signing';
 import type { DeliverySources } from '../cache/delivery-sources';
 import { signingSecrets } from '../cache/delivery-sources';
+import type { WorkerMetrics } from '../metrics';
 import type { AttemptWriter } from '../records/attempt-writer';
 import type { DeliveryGate } from './delivery-gate';
+import type { Tracing } from '@hookline/telemetry';
+import { endAttemptSpan, startAttemptSpan } from './attempt-span';
 import type { HttpClient, SendResult } from './http-client';
 import { classifyOutcome } from './outcome';
 import type { RetrySchedule } from './retry-schedule';
@@ -16,6 +19,8 @@ export interface DeliveryTask {
   attemptNumber: number;
   /** A redelivery asked for by a person: one attempt, outside the schedule. */
   manual: boolean;
+  /** W3C traceparent of the ingest request (job data). */
+  trace?: string;
 }
 
 export type DeliveryDecision =
@@ -34,6 +39,10 @@ export interface DeliveryDeps {
   userAgent: string;
   cancel: (deliveryId: string) => Promise<void>;
   disableWebhook: (webhookId: string, reason: string) => Promise<void>;
+  metrics?: WorkerMetrics;
+  tracing?: Tracing;
+  /** A delivery just ran out of attempts (operational notice). */
+  onExhausted?: (webhookId: string, deliveryId: string) => Promise<void>;
   now?: () => number;
 }
 
@@ -68,11 +77,13 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     if (!task.manual && (status === 'succeeded' || status === 'exhausted' || status === 'cancelled')) return { kind: 'done', status: null };
     if (!webhook || webhook.deleted || !event) {
       await deps.cancel(task.deliveryId);
+      deps.metrics?.cancelled('webhook deleted');
       return { kind: 'cancelled', reason: 'webhook deleted' };
     }
     // A test ping or a person's redelivery still goes to a disabled webhook: that is how it is checked before re-enabling.
     if (!webhook.enabled && event.type !== 'ping' && !task.manual) {
       await deps.cancel(task.deliveryId);
+      deps.metrics?.cancelled('webhook disabled');
       return { kind: 'cancelled', reason: 'webhook disabled' };
     }
   } catch (error) {
@@ -81,10 +92,12 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
 
   const admission = await deps.gate.admit(webhook, task.deliveryId);
   if (!admission.admitted) {
+    deps.metrics?.deferred(admission.reason);
     // Spread the returns so deferred jobs do not come back as one wave.
     return { kind: 'deferred', delayMs: Math.round(admission.retryInMs * (1 + Math.random() * 0.25)), reason: admission.reason };
   }
 
+  const span = deps.tracing?.enabled ? startAttemptSpan(deps.tracing, task, webhook.url) : undefined;
   const attemptedAt = now();
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -139,8 +152,10 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
     nextStatus,
     nextAttemptAt,
   };
-  await deps.writer.record(record);
+  await (span ? deps.writer.record(record).finally(() => endAttemptSpan(span, record)) : deps.writer.record(record));
+  deps.metrics?.attempt(nextStatus ?? 'failed', record.errorKind, result.statusCode, result.durationMs);
   if (outcome.kind === 'final' && outcome.disableWebhook) await deps.disableWebhook(task.webhookId, outcome.disableWebhook);
+  if (nextStatus === 'exhausted') await deps.onExhausted?.(task.webhookId, task.deliveryId);
   return decision;
 }
 

@@ -37,6 +37,8 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
     } catch (error) {
       throw new UnrecoverableError(`malformed deliver job: ${(error as Error).message}`);
     }
+    // The first run only: BullMQ keeps when a job was first due, not when a retry or a deferred return was.
+    if (job.attemptsStarted <= 1 && job.attemptsMade === 0 && job.processedOn) deps.metrics?.jobWaited(job.processedOn - (job.timestamp + (job.opts.delay ?? 0)));
     let decision: DeliveryDecision;
     try {
       decision = await attemptDelivery(deps, {
@@ -45,6 +47,7 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
         eventId: data.eventId,
         attemptNumber: (data.priorAttempts ?? 0) + job.attemptsMade + 1,
         manual: data.manual === true,
+        trace: data.trace,
       });
     } catch (error) {
       if (!(error instanceof NotAttempted)) throw error;

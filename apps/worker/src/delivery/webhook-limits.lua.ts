@@ -114,7 +114,11 @@ local hold = tonumber(redis.call('HGET', KEYS[2], 'hold') or '')
 if hold then hold = hold * 0.8 + held * 0.2 else hold = held end
 redis.call('HSET', KEYS[2], 'hold', math.floor(hold))
 if probe then redis.call('HDEL', KEYS[2], 'probeUntil') end
+-- 1: no change of the circuit; 2: this release opened it; 3: this release closed it.
+local changed = 1
 if ok then
+  local before = tonumber(redis.call('HGET', KEYS[2], 'fails') or '') or 0
+  if before >= threshold then changed = 3 end
   redis.call('HSET', KEYS[2], 'fails', 0, 'openMs', baseOpen)
 else
   local fails = redis.call('HINCRBY', KEYS[2], 'fails', 1)
@@ -122,8 +126,9 @@ else
     local openMs = tonumber(redis.call('HGET', KEYS[2], 'openMs') or '') or baseOpen
     if probe then openMs = math.min(openMs * 2, maxOpen) end
     redis.call('HSET', KEYS[2], 'openUntil', now + openMs, 'openMs', openMs)
+    if fails == threshold then changed = 2 end
   end
 end
 redis.call('PEXPIRE', KEYS[2], 86400000)
-return 1
+return changed
 `;

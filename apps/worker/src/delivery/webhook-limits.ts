@@ -16,6 +16,8 @@ export interface WebhookLimitsOptions {
   /** How long an admission may wait for Redis before the local fallback decides. */
   redisTimeoutMs: number;
   onRedisError?: (error: unknown) => void;
+  /** A release opened (true) or closed (false) the webhook's circuit: each change is seen by exactly one worker. */
+  onCircuitChange?: (opened: boolean) => void;
 }
 
 export interface WebhookLimitSettings {
@@ -98,6 +100,10 @@ export class WebhookLimits {
         // Not awaited: a lost release only keeps the slot until its lease expires.
         this.redis
           .hooklineRelease(leases, state, lease, succeeded ? 1 : 0, probe ? 1 : 0, o.failureThreshold, o.openMs, o.maxOpenMs, Date.now() - startedAt)
+          .then((changed) => {
+            if (changed === 2) o.onCircuitChange?.(true);
+            else if (changed === 3) o.onCircuitChange?.(false);
+          })
           .catch((error: unknown) => o.onRedisError?.(error));
       },
     };

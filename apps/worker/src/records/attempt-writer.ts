@@ -10,6 +10,10 @@ export interface AttemptWriterOptions {
   onWriteError?: (error: unknown, pending: number) => void;
   /** Called when a record is refused for its content and written in reduced form instead. */
   onReduced?: (error: unknown, record: AttemptRecord) => void;
+  /** Called after each batch is committed, with its size (metrics). */
+  onBatchWritten?: (size: number) => void;
+  /** Called when a batch write fails, transient or not (metrics). */
+  onBatchFailed?: (transient: boolean) => void;
   /** Whether an error may pass by itself (database away). Others are the data's fault. */
   isTransient?: (error: unknown) => boolean;
 }
@@ -132,10 +136,13 @@ export class AttemptWriter {
           this.failures = 0;
           this.written += batch.length;
           this.batches += 1;
+          this.options.onBatchWritten?.(batch.length);
           for (const q of batch) q.resolve();
         },
         (error: unknown) => {
-          if ((this.options.isTransient ?? isTransientDbError)(error)) {
+          const transient = (this.options.isTransient ?? isTransientDbError)(error);
+          this.options.onBatchFailed?.(transient);
+          if (transient) {
             this.failures += 1;
             this.queue.unshift(...batch);
             this.options.onWriteError?.(error, this.queue.length);
