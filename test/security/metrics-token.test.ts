@@ -62,7 +62,7 @@ describe('METRICS_TOKEN', () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
     const allowed = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(allowed.status).toBe(200);
-    expect(await allowed.text()).toContain('hookline_worker_attempts_written_total');
+    expect(await allowed.text()).toContain('hookline_worker_attempts_total');
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 

@@ -71,7 +71,6 @@ const explicit: Case[] = [
   },
   { operationId: 'recoverWebhookDeliveries', status: 202, request: () => ({ ...samples.recoverWebhookDeliveries!(), body: { since: new Date(Date.now() - 60_000).toISOString() } }) },
   { operationId: 'recoverWebhookDeliveries', status: 409, request: () => ({ params: { id: ids.disabledWebhook! }, body: { since: new Date(Date.now() - 60_000).toISOString() } }) },
-  { operationId: 'redeliver', status: 409, request: () => ({ params: { id: ids.disabledDelivery! } }) },
   { operationId: 'redeliver', status: 503, request: samples.redeliver!, on: () => broken },
   { operationId: 'readiness', status: 503, request: samples.readiness!, on: () => broken },
 ];

@@ -93,7 +93,7 @@ describe('worker metrics on the health port (real PostgreSQL, Redis and receiver
     const hooks = [
       ...(await Promise.all([1, 2, 3, 4].map((n) => seedWebhook(db, doc, healthy.url(`/ok-${n}`))))),
       ...(await Promise.all([1, 2].map((n) => seedWebhook(db, doc, healthy.url(`/flaky-${n}`))))),
-      // Five endpoints down on one origin: 10 consecutive failures, which opens its circuit on the last one.
+      // Five endpoints down on one origin: 10 failures in all, but a circuit is a webhook's, so none opens.
       ...(await Promise.all([1, 2, 3, 4, 5].map((n) => seedWebhook(db, doc, down.url(`/down-${n}`))))),
     ];
     const ids = await publish(doc);
@@ -131,18 +131,31 @@ describe('worker metrics on the health port (real PostgreSQL, Redis and receiver
     expect(total(after, 'hookline_worker_attempt_batch_failures_total')).toBe(0);
     // The wait is observed on each job's first run: one per delivery.
     expect(total(after, 'hookline_worker_job_wait_seconds_count')).toBe(ids.length);
-    expect(total(after, 'hookline_worker_open_circuits')).toBe(1);
+    expect(total(after, 'hookline_worker_open_circuits')).toBe(0);
     expect(total(after, 'hookline_worker_attempts_pending')).toBe(0);
 
-    // The open circuit defers the next delivery to that origin without an attempt.
+    // Four more deliveries to one of them: its 10th failure in a row opens its circuit.
     const downHook = hooks[hooks.length - 1]!;
+    const more = (await Promise.all([1, 2, 3, 4].map(() => publish(doc, [downHook.id])))).flat();
+    await waitUntil(async () => {
+      const found = await db.prisma.delivery.findMany({ where: { id: { in: more } } });
+      return found.every((d) => d.status === 'exhausted') && found;
+    });
+    const opened = await waitUntil(async () => {
+      const samples = await scrape();
+      return total(samples, 'hookline_worker_open_circuits') === 1 && samples;
+    }, 10_000, 'the circuit to open');
+    const attemptsBefore = total(opened, 'hookline_worker_attempts_total');
+    expect(attemptsBefore).toBe(attemptsInDb + 8);
+
+    // The open circuit defers the next delivery to that webhook without an attempt.
     await publish(doc, [downHook.id]);
     const deferred = await waitUntil(async () => {
       const samples = await scrape();
       return total(samples, 'hookline_worker_deferrals_total', { reason: 'circuit_open' }) >= 1 && samples;
     }, 10_000, 'a deferral');
-    expect(total(deferred, 'hookline_worker_attempts_total')).toBe(attemptsInDb);
-    expect(down.requests.length).toBe(10);
+    expect(total(deferred, 'hookline_worker_attempts_total')).toBe(attemptsBefore);
+    expect(down.requests.length).toBe(18);
   });
 
   it('counts reconciler passes and the deliveries they re-enqueue', async () => {

@@ -74,7 +74,7 @@ export function createWorkerMetrics(options: { processMetrics?: boolean } = {}):
     labelNames: ['reason'],
     registers,
   });
-  const openCircuits = new Gauge({ name: 'hookline_worker_open_circuits', help: 'Endpoints whose circuit is open in this worker', registers });
+  const openCircuits = new Gauge({ name: 'hookline_worker_open_circuits', help: 'Webhook circuits this worker opened less those it closed; summed over workers: webhooks whose circuit is open', registers });
   const cancellations = new Counter({
     name: 'hookline_worker_deliveries_cancelled_total',
     help: 'Deliveries ended without an attempt (webhook deleted or disabled), by reason',

@@ -70,6 +70,49 @@ export function buildOpenApiDocument(version: string) {
       },
       '/v1/documentations/{idOrSlug}': {
         get: { tags: ['Documentations'], operationId: 'getDocumentation', summary: 'Get a documentation', parameters: [idOrSlug], responses: { ...ok(200, 'The documentation', 'Documentation'), ...errors(404) } },
+        patch: {
+          tags: ['Documentations'],
+          operationId: 'updateDocumentation',
+          summary: 'Edit name, description, humanUrl, tags or slug (the id stays)',
+          parameters: [idOrSlug],
+          requestBody: body('DocumentationUpdate'),
+          responses: { ...ok(200, 'Updated', 'Documentation'), ...errors(400, 403, 404, 409, 413, 415) },
+        },
+        delete: {
+          tags: ['Documentations'],
+          operationId: 'deleteDocumentation',
+          summary: 'Delete a documentation and its webhooks; pending deliveries are cancelled',
+          parameters: [idOrSlug],
+          responses: { ...ok(204, 'Deleted; it answers 404 from now on and its slug is free'), ...errors(403, 404) },
+        },
+      },
+      '/v1/api-keys': {
+        post: {
+          tags: ['API keys'],
+          operationId: 'createApiKey',
+          summary: 'Create an API key with scopes; the answer is the only one that shows it',
+          requestBody: body('ApiKeyCreate'),
+          responses: { ...ok(201, 'Created (`Cache-Control: no-store`)', 'ApiKeyCreated'), ...errors(400, 403, 413, 415) },
+        },
+        get: { tags: ['API keys'], operationId: 'listApiKeys', summary: 'The organization’s API keys, without secrets', responses: { ...ok(200, 'Keys not revoked, oldest first', 'ApiKeyList'), ...errors(403) } },
+      },
+      '/v1/api-keys/{id}': {
+        delete: {
+          tags: ['API keys'],
+          operationId: 'revokeApiKey',
+          summary: 'Revoke an API key: refused by every API process within a second',
+          parameters: [pathParam('id', 'API key id')],
+          responses: { ...ok(204, 'Revoked'), ...errors(403, 404) },
+        },
+      },
+      '/v1/deliveries': {
+        get: {
+          tags: ['Deliveries'],
+          operationId: 'searchDeliveries',
+          summary: 'Search every delivery of the organization, most recent first',
+          parameters: [...deliveryFilters, ...pageParams(10)],
+          responses: { ...ok(200, 'Matching deliveries, most recent first', 'DeliverySearchList'), ...errors(400, 403) },
+        },
       },
       '/v1/documentations/{idOrSlug}/webhooks': {
         post: { tags: ['Webhooks'], operationId: 'createWebhook', summary: 'Register a webhook on a documentation', parameters: [idOrSlug], requestBody: body('WebhookCreate'), responses: { ...ok(201, 'Created; the only answer with the secret in full besides the reveal', 'WebhookCreated'), ...errors(400, 404, 413, 415, 429) } },
@@ -158,12 +201,13 @@ export function buildOpenApiDocument(version: string) {
       '/healthz': { get: { tags: ['Operations'], operationId: 'liveness', summary: 'Liveness probe', security: [], responses: ok(200, 'The process is up', 'Liveness') } },
       '/readyz': { get: { tags: ['Operations'], operationId: 'readiness', summary: 'Readiness probe', security: [], responses: { ...ok(200, 'PostgreSQL and Redis answer', 'Readiness'), 503: problem('PostgreSQL or Redis does not answer') } } },
       '/metrics': { get: { tags: ['Operations'], operationId: 'metrics', summary: 'Prometheus metrics', security: [], responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      ...operationalPaths(),
       '/openapi.json': { get: { tags: ['Operations'], operationId: 'openapi', summary: 'This OpenAPI document', security: [], responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },
-    webhooks: webhookRequests,
+    webhooks: { ...webhookRequests, ...operationalWebhooks() },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`. Its scopes: `admin` (everything), `events:write` (report events, deploy versions), `read` (the GET routes, except secrets and API keys); a missing scope is 403.' } },
-      schemas: componentSchemas(),
+      schemas: { ...componentSchemas(), ...operationalSchemas() },
     },
   };
 }
