@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiKeyCreate, DocumentationUpdate } from '../lifecycle-schemas';
 import { SCOPES } from '../middleware/scopes';
+import { DEFAULT_QUOTAS, type QuotaName } from '../quotas';
 import { Diff, DiffItem, DocumentationCreate, EventCreate, WebhookCreate, WebhookRecover, WebhookUpdate } from '../schemas';
 
 /** Response shapes, for the document only: representations.ts builds them. */
@@ -106,6 +107,11 @@ const Problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
+const QuotaProblem = Problem.extend({
+  quota: z.enum(Object.keys(DEFAULT_QUOTAS) as [QuotaName, ...QuotaName[]]).meta({ description: 'The quota that is used up (QUOTA_* setting)' }),
+  limit: z.int().meta({ description: 'Its limit' }),
+});
+
 const WebhookStats = z.object({
   webhookId: uuid,
   hours: z.int(),
@@ -161,6 +167,7 @@ export const components = {
   }),
   RecoveryAccepted: z.object({ since: timestamp, count: z.int() }),
   Problem,
+  QuotaProblem,
   Liveness: z.object({ status: z.literal('ok') }),
   Readiness: z.object({ status: z.literal('ready'), checks: z.object({ postgres: z.literal('ok'), redis: z.literal('ok') }) }),
 } satisfies Record<string, z.ZodType>;

@@ -1,28 +1,49 @@
 import { componentSchemas, type ComponentName } from './components';
 import { versionPaths, webhookRequests } from './versions';
 import { operationalPaths, operationalSchemas, operationalWebhooks } from './operational';
+import { SCOPES, scopesFor } from '../middleware/scopes';
 
 /** The OpenAPI 3.1 description of every route; openapi.test.ts checks it against the router. */
 
 const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: ComponentName) => ({ 'application/json': { schema: ref(name) } });
 const ok = (status: number, description: string, name?: ComponentName) => ({ [status]: { description, ...(name ? { content: json(name) } : {}) } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const problem = (description: string, schema: ComponentName = 'Problem') => ({ description, content: { 'application/problem+json': { schema: ref(schema) } } });
+
+const MISSING_SCOPE = 'The API key lacks the scope this route needs; `detail` names it';
 
 const errors = (...statuses: number[]) => {
   const descriptions: Record<number, string> = {
     400: 'Invalid input; `errors` names each field',
     401: 'Missing or invalid API key',
-    403: 'The API key lacks the scope this route needs; `detail` names it',
+    403: MISSING_SCOPE,
     404: 'Not found (or another organization’s)',
     409: 'Conflict',
     413: 'Body larger than 1 MiB',
     415: 'Body is not JSON',
     429: 'A quota is used up: `quota` names it, `Retry-After` says when to try again',
-    503: 'Not ready',
+    503: 'The delivery queue is not reachable; `Retry-After` says when to try again',
   };
-  return Object.fromEntries([401, ...statuses].map((status) => [status, problem(descriptions[status]!)]));
+  return Object.fromEntries([401, ...statuses].map((status) => [status, problem(descriptions[status]!, status === 429 ? 'QuotaProblem' : 'Problem')]));
 };
+
+/**
+ * 403 on every operation that a key without `admin` can be refused (what
+ * requireScope answers, from SCOPE_RULES): all but those every scope allows.
+ */
+function withScopeProblems<Paths extends Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>>(paths: Paths): Paths {
+  for (const [path, item] of Object.entries(paths)) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (operation.security?.length === 0 || '403' in operation.responses) continue;
+      const allowed = scopesFor(method.toUpperCase(), path.replace(/\{\w+\}/g, 'x'));
+      if (SCOPES.every((scope) => scope === 'admin' || allowed.includes(scope))) continue;
+      // Integer keys keep their numeric order: 403 lands after 401.
+      operation.responses = { ...operation.responses, 403: problem(MISSING_SCOPE) };
+    }
+  }
+  return paths;
+}
 
 const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 const idOrSlug = pathParam('idOrSlug', 'The documentation’s id or slug');
@@ -63,7 +84,7 @@ export function buildOpenApiDocument(version: string) {
       { name: 'Operations', description: 'Probes, metrics and this document; no API key' },
       { name: 'Operational webhooks', description: 'Endpoints told when a webhook is failing, disabled or recovered, or a delivery is exhausted' },
     ],
-    paths: {
+    paths: withScopeProblems({
       '/v1/documentations': {
         post: { tags: ['Documentations'], operationId: 'createDocumentation', summary: 'Create a documentation', requestBody: body('DocumentationCreate'), responses: { ...ok(201, 'Created', 'Documentation'), ...errors(400, 409, 413, 415) } },
         get: { tags: ['Documentations'], operationId: 'listDocumentations', summary: 'List documentations', parameters: pageParams(100), responses: { ...ok(200, 'Documentations, oldest first', 'DocumentationList'), ...errors(400) } },
@@ -163,7 +184,7 @@ export function buildOpenApiDocument(version: string) {
         post: { tags: ['Webhooks'], operationId: 'testWebhook', summary: 'Send a sample change as a `ping` event', parameters: [webhookId], responses: { ...ok(202, 'Accepted', 'TestAccepted'), ...errors(404) } },
       },
       '/v1/webhooks/{id}/deliveries': {
-        get: { tags: ['Deliveries'], operationId: 'listDeliveries', summary: 'List a webhook’s deliveries', parameters: [webhookId, ...pageParams(10)], responses: { ...ok(200, 'Deliveries, most recent first', 'DeliveryList'), ...errors(400, 404) } },
+        get: { tags: ['Deliveries'], operationId: 'listDeliveries', summary: 'List a webhook’s deliveries', parameters: [webhookId, ...deliveryFilters, ...pageParams(10)], responses: { ...ok(200, 'Deliveries, most recent first', 'DeliveryList'), ...errors(400, 404) } },
       },
       '/v1/webhooks/{id}/recover': {
         post: {
@@ -200,10 +221,19 @@ export function buildOpenApiDocument(version: string) {
       ...versionPaths,
       '/healthz': { get: { tags: ['Operations'], operationId: 'liveness', summary: 'Liveness probe', security: [], responses: ok(200, 'The process is up', 'Liveness') } },
       '/readyz': { get: { tags: ['Operations'], operationId: 'readiness', summary: 'Readiness probe', security: [], responses: { ...ok(200, 'PostgreSQL and Redis answer', 'Readiness'), 503: problem('PostgreSQL or Redis does not answer') } } },
-      '/metrics': { get: { tags: ['Operations'], operationId: 'metrics', summary: 'Prometheus metrics', security: [], responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/metrics': {
+        get: {
+          tags: ['Operations'],
+          operationId: 'metrics',
+          summary: 'Prometheus metrics',
+          description: 'No API key; when METRICS_TOKEN is set, `Authorization: Bearer <METRICS_TOKEN>`.',
+          security: [],
+          responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, 401: problem('METRICS_TOKEN is set and the request does not carry it') },
+        },
+      },
       ...operationalPaths(),
       '/openapi.json': { get: { tags: ['Operations'], operationId: 'openapi', summary: 'This OpenAPI document', security: [], responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
-    },
+    }),
     webhooks: { ...webhookRequests, ...operationalWebhooks() },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `hk_<prefix>_<secret>`. Its scopes: `admin` (everything), `events:write` (report events, deploy versions), `read` (the GET routes, except secrets and API keys); a missing scope is 403.' } },

@@ -44,7 +44,14 @@ const eventSchemaName = (type: string) => `OperationalEvent_${type.replace('.', 
 
 export function operationalSchemas(): Record<string, unknown> {
   const schemas: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(names)) schemas[name] = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  // One registry: the list and the created answer refer to OperationalWebhook instead of repeating it.
+  const registry = z.registry<{ id: string }>();
+  for (const [name, schema] of Object.entries(names)) registry.add(schema, { id: name });
+  const named = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }).schemas;
+  for (const [name, schema] of Object.entries(named)) {
+    const { $id: _id, ...rest } = schema as Record<string, unknown>;
+    schemas[name] = rest;
+  }
   for (const [type, schema] of Object.entries(events)) schemas[eventSchemaName(type)] = z.toJSONSchema(schema, { unrepresentable: 'any' });
   for (const schema of Object.values(schemas)) delete (schema as { $schema?: string }).$schema;
   return schemas;
@@ -62,11 +69,18 @@ export function operationalPaths() {
         operationId: 'createOperationalWebhook',
         summary: 'Register an endpoint that hears about this organization’s webhooks in trouble',
         requestBody: { required: true, content: { 'application/json': { schema: ref('OperationalWebhookCreate') } } },
-        responses: { 201: { description: 'Created; the only answer with the secret in full', content: { 'application/json': { schema: ref('OperationalWebhookCreated') } } }, 400: problem('Invalid input'), 401: problem('Missing or invalid API key') },
+        responses: {
+          201: { description: 'Created; the only answer with the secret in full', content: { 'application/json': { schema: ref('OperationalWebhookCreated') } } },
+          400: problem('Invalid input'),
+          401: problem('Missing or invalid API key'),
+          413: problem('Body larger than 1 MiB'),
+          415: problem('Body is not JSON'),
+        },
       },
       get: {
         tags,
         operationId: 'listOperationalWebhooks',
+        summary: 'List this organization’s operational webhooks, secrets masked',
         responses: { 200: { description: 'Operational webhooks, secrets masked', content: { 'application/json': { schema: ref('OperationalWebhookList') } } }, 401: problem('Missing or invalid API key') },
       },
     },
@@ -82,6 +96,7 @@ export function operationalPaths() {
       delete: {
         tags,
         operationId: 'deleteOperationalWebhook',
+        summary: 'Delete an operational webhook',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'Operational webhook id' }],
         responses: { 204: { description: 'Deleted; its pending deliveries are cancelled' }, 401: problem('Missing or invalid API key'), 404: problem('Not found (or another organization’s)') },
       },

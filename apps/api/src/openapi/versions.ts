@@ -78,6 +78,7 @@ export const versionPaths = {
     get: {
       tags: ['Documentations'],
       operationId: 'listVersions',
+      summary: 'List a documentation’s deployed versions, newest first',
       parameters: [
         idOrSlug,
         { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
@@ -92,10 +93,10 @@ export const versionPaths = {
     },
   },
   '/v1/versions/{id}': {
-    get: { tags: ['Documentations'], operationId: 'getVersion', parameters: [versionId], responses: { 200: { description: 'The version and its diff', content: { 'application/json': { schema: Version } } }, 401: definitionErrors[401], 404: definitionErrors[404] } },
+    get: { tags: ['Documentations'], operationId: 'getVersion', summary: 'Get a version: its status, and its diff and summary once diffed', parameters: [versionId], responses: { 200: { description: 'The version and its diff', content: { 'application/json': { schema: Version } } }, 401: definitionErrors[401], 404: definitionErrors[404] } },
   },
   '/v1/versions/{id}/definition': {
-    get: { tags: ['Documentations'], operationId: 'getVersionDefinition', parameters: [versionId], responses: { 200: { description: 'The definition as deployed (JSON)', content: { 'application/json': { schema: definitionObject } } }, 401: definitionErrors[401], 404: definitionErrors[404] } },
+    get: { tags: ['Documentations'], operationId: 'getVersionDefinition', summary: 'Get the definition of a version as it was deployed', parameters: [versionId], responses: { 200: { description: 'The definition as deployed (JSON)', content: { 'application/json': { schema: definitionObject } } }, 401: definitionErrors[401], 404: definitionErrors[404] } },
   },
   '/v1/diffs': {
     post: {
