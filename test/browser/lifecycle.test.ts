@@ -40,7 +40,7 @@ describe('the API keys page', () => {
     const page = await openPage();
     await page.goto(`${stack.baseUrl}/api-keys#key=${apiKey}`);
     await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
-    expect(await page.getByTestId('api-key-row').count()).toBe(1);
+    await eventually(async () => expect(await page.getByTestId('api-key-row').count()).toBe(1));
 
     await page.getByLabel('Name').fill('GitHub Actions deploy');
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -56,7 +56,7 @@ describe('the API keys page', () => {
     // The new key does what its scope allows, and only that.
     expect((await stack.call(secret, 'GET', '/v1/documentations')).status).toBe(403);
     await page.getByRole('button', { name: 'I have stored it' }).click();
-    expect(await page.getByTestId('full-api-key').count()).toBe(0);
+    await eventually(async () => expect(await page.getByTestId('full-api-key').count()).toBe(0));
     await page.reload();
     await row.waitFor();
     expect(await page.content()).not.toContain(secret);
@@ -160,6 +160,6 @@ describe('delivery filters', () => {
 
     await filters.getByRole('button', { name: 'Clear' }).click();
     await eventually(async () => expect(new URL(page.url()).search).toBe(''));
-    expect(await rows.count()).toBe(4);
+    await eventually(async () => expect(await rows.count()).toBe(4));
   }, LONG);
 });
