@@ -27,5 +27,5 @@ export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
 export { countRecoverable, recoverDeliveries } from './recovery';
 export { updateDocumentation, deleteDocumentation, type DocumentationPatch, type UpdateDocumentationResult } from './documentation-lifecycle';
 export { searchDeliveries, explainDeliverySearch, uuidv7Floor, type DeliveryFilters, type DeliveryScope } from './delivery-search';
-export { pruneExpired, pruneWithLock, RETENTION_LOCK, type PruneOptions, type PruneResult } from './retention';
+export { pruneExpired, pruneWithLock, RETENTION_LOCK, DEFAULT_BATCH_SIZE, DEFAULT_BUSY_SHARE, type PruneOptions, type PruneResult } from './retention';
 export { createApiKey, listApiKeys, revokeApiKey, touchApiKeys, type ApiKeyRow } from './api-key-management';
