@@ -6,8 +6,8 @@
  *   npm run bench:retention [-- --quick] [--rate N]   (quick: 100,000 attempts, 1 s slices; N events/s, default 200, quick 100)
  *
  * The API runs from its production bundle, as in the main benchmark; pruning
- * runs the worker's code (pruneWithLock) with its defaults: 5,000 rows per
- * statement and a 20 ms pause. Ingest runs throughout; pruning is switched on
+ * runs the worker's code (pruneWithLock) with its defaults (DEFAULT_BATCH_SIZE
+ * rows per statement, deleting DEFAULT_BUSY_SHARE of the time). Ingest runs throughout; pruning is switched on
  * and off in alternating slices of a few seconds, and each answer counts for
  * the slice it was sent in, so load from anything else on the machine falls
  * on both sides alike.
@@ -18,7 +18,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
 import { Pool } from 'undici';
-import { generateApiKey, pruneWithLock, type PruneResult } from '@hookline/db';
+import { DEFAULT_BATCH_SIZE, DEFAULT_BUSY_SHARE, generateApiKey, pruneWithLock, type PruneResult } from '@hookline/db';
 import { BENCH_REDIS_URL, REPO_ROOT } from './lib/config';
 import { openBenchDatabase, resetQueues, sampleDiff, seedTenant, truncateAll } from './lib/database';
 import { killAllChildren, sleep } from './lib/processes';
@@ -32,7 +32,7 @@ const quick = process.argv.includes('--quick');
 const rateArg = process.argv.indexOf('--rate');
 const base = quick
   ? { attempts: 100_000, attemptsPerDelivery: 10, deliveriesPerEvent: 10, rate: 100, sliceS: 1, maxPruneS: 60 }
-  : { attempts: 1_000_000, attemptsPerDelivery: 10, deliveriesPerEvent: 10, rate: 200, sliceS: 3, maxPruneS: 300 };
+  : { attempts: 1_000_000, attemptsPerDelivery: 10, deliveriesPerEvent: 10, rate: 200, sliceS: 3, maxPruneS: 900 };
 const plan = { ...base, rate: rateArg > 0 ? Number(process.argv[rateArg + 1]) : base.rate };
 if (!(plan.rate > 0)) throw new Error('--rate takes a number of events per second');
 
@@ -166,8 +166,8 @@ async function main(): Promise<void> {
       expiredDeliveries: deliveries,
       expiredEvents: events,
       ingestRatePerSecond: plan.rate,
-      batchSize: 5_000,
-      pauseMs: 20,
+      batchSize: DEFAULT_BATCH_SIZE,
+      busyShare: DEFAULT_BUSY_SHARE,
       sliceSeconds: plan.sliceS,
       pruningSlices: slices,
       machine: '2 cores shared; PostgreSQL 15 and Redis 7 on the same host; API from its bundle; no worker',

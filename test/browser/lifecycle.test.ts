@@ -56,7 +56,7 @@ describe('the API keys page', () => {
     // The new key does what its scope allows, and only that.
     expect((await stack.call(secret, 'GET', '/v1/documentations')).status).toBe(403);
     await page.getByRole('button', { name: 'I have stored it' }).click();
-    expect(await page.getByTestId('full-api-key').count()).toBe(0);
+    await eventually(async () => expect(await page.getByTestId('full-api-key').count()).toBe(0));
     await page.reload();
     await row.waitFor();
     expect(await page.content()).not.toContain(secret);

@@ -154,6 +154,10 @@ describe('versions: deploy a definition → diff in the worker → signed struct
     }, 20_000);
     expect(version).toMatchObject({ status: 'done', specification: 'swagger-2.0', version: '1.1.0' });
     expect(version.summary.text).toBe('1 change, 1 breaking: removed GET /charges/{id}');
+
+    // A deleted documentation's versions are gone with it, like its webhooks and events.
+    expect((await api.call(`/v1/documentations/${other}`, { method: 'DELETE', key })).status).toBe(204);
+    for (const path of [`/v1/versions/${answer.body.id}`, `/v1/versions/${answer.body.id}/definition`]) expect((await api.call(path, { key })).status).toBe(404);
   });
 
   it('bad definitions get a 4xx problem naming the location and the reason, and the worker keeps going', async () => {

@@ -132,6 +132,9 @@ describe('API keys', () => {
     expect(scopesFor('POST', '/v1/documentations/payments/versions')).toEqual(['events:write']);
     expect(scopesFor('POST', '/v1/documentations/payments/events')).toEqual(['events:write']);
     expect(scopesFor('GET', '/v1/versions/0190a000-0000-7000-8000-000000000000')).toEqual(['events:write', 'read']);
+    expect(scopesFor('GET', '/v1/versions/0190a000-0000-7000-8000-000000000000/definition')).toEqual(['events:write', 'read']);
+    // A preview notifies nobody: the CI key may print one on a pull request.
+    expect(scopesFor('POST', '/v1/diffs')).toEqual(['events:write', 'read']);
     expect(scopesFor('GET', '/v1/webhooks/x/deliveries')).toEqual(['read']);
     expect(scopesFor('POST', '/v1/webhooks/x/test')).toEqual([]);
     expect(scopesFor('DELETE', '/v1/documentations/payments')).toEqual([]);

@@ -45,7 +45,7 @@ export {
 } from './versions';
 export { updateDocumentation, deleteDocumentation, type DocumentationPatch, type UpdateDocumentationResult } from './documentation-lifecycle';
 export { searchDeliveries, explainDeliverySearch, uuidv7Floor, type DeliveryFilters, type DeliveryScope } from './delivery-search';
-export { pruneExpired, pruneWithLock, RETENTION_LOCK, type PruneOptions, type PruneResult } from './retention';
+export { pruneExpired, pruneWithLock, RETENTION_LOCK, DEFAULT_BATCH_SIZE, DEFAULT_BUSY_SHARE, type PruneOptions, type PruneResult } from './retention';
 export { createApiKey, listApiKeys, revokeApiKey, touchApiKeys, type ApiKeyRow } from './api-key-management';
 export {
   OPERATIONAL,

@@ -47,8 +47,15 @@ export interface PruneOptions {
   /** Rows older than this go. */
   cutoff: Date;
   batchSize?: number;
-  /** Between batches, so pruning leaves PostgreSQL's time to ingest. */
+  /** The shortest pause between batches. */
   pauseMs?: number;
+  /**
+   * The share of the time spent deleting: after a batch that took t ms the
+   * pass waits t × (1 − share) / share (at least pauseMs), so on a busy server,
+   * where batches take longer, pruning backs off by itself and ingest keeps
+   * most of PostgreSQL.
+   */
+  busyShare?: number;
   /** Checked between batches: stop early (shutdown). */
   shouldStop?: () => boolean;
   /** After each batch, for progress and the benchmark. */
@@ -67,9 +74,12 @@ export interface PruneResult {
 
 type Runner = Pick<PoolClient, 'query'> | Db['pool'];
 
+export const DEFAULT_BATCH_SIZE = 1_000;
+export const DEFAULT_BUSY_SHARE = 0.1;
+
 /** Runs on `runner`: a pool, or the client that holds the retention lock. */
 export async function pruneExpired(runner: Runner, options: PruneOptions): Promise<PruneResult> {
-  const { cutoff, batchSize = 5_000, pauseMs = 20, shouldStop = () => false, onBatch } = options;
+  const { cutoff, batchSize = DEFAULT_BATCH_SIZE, pauseMs = 20, busyShare = DEFAULT_BUSY_SHARE, shouldStop = () => false, onBatch } = options;
   const started = Date.now();
   const result: PruneResult = { attempts: 0, deliveries: 0, events: 0, batches: 0, durationMs: 0, complete: true };
   const steps = [
@@ -84,13 +94,16 @@ export async function pruneExpired(runner: Runner, options: PruneOptions): Promi
         result.durationMs = Date.now() - started;
         return result;
       }
+      const batchStarted = Date.now();
       const { rowCount } = await runner.query(sql, [cutoff, batchSize]);
+      const took = Date.now() - batchStarted;
       const rows = rowCount ?? 0;
       result[table] += rows;
       result.batches++;
       onBatch?.(table, rows);
       if (rows < batchSize) break;
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      const pause = Math.max(pauseMs, busyShare >= 1 ? 0 : (took * (1 - busyShare)) / busyShare);
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
   result.durationMs = Date.now() - started;

@@ -48,16 +48,19 @@ export async function createVersion(db: Db, input: NewVersion, now = new Date())
   return rows[0]!;
 }
 
+// A deleted documentation's versions answer 404 like its webhooks and events.
+const LIVE_DOCUMENTATION = 'EXISTS (SELECT 1 FROM documentations d WHERE d.id = v.documentation_id AND d.deleted_at IS NULL)';
+
 export async function findVersion(db: Db, organizationId: string, id: string): Promise<VersionRow | null> {
   if (!isUuid(id)) return null;
-  const { rows } = await db.pool.query<VersionRow>(`SELECT ${COLUMNS} FROM documentation_versions WHERE id = $1 AND organization_id = $2`, [id, organizationId]);
+  const { rows } = await db.pool.query<VersionRow>(`SELECT ${COLUMNS} FROM documentation_versions v WHERE id = $1 AND organization_id = $2 AND ${LIVE_DOCUMENTATION}`, [id, organizationId]);
   return rows[0] ?? null;
 }
 
 /** The definition as stored (JSON text), for GET /v1/versions/{id}/definition. */
 export async function findVersionDefinition(db: Db, organizationId: string, id: string): Promise<string | null> {
   if (!isUuid(id)) return null;
-  const { rows } = await db.pool.query<{ definition: string }>('SELECT definition FROM documentation_versions WHERE id = $1 AND organization_id = $2', [id, organizationId]);
+  const { rows } = await db.pool.query<{ definition: string }>(`SELECT definition FROM documentation_versions v WHERE id = $1 AND organization_id = $2 AND ${LIVE_DOCUMENTATION}`, [id, organizationId]);
   return rows[0]?.definition ?? null;
 }
 

@@ -22,6 +22,7 @@ export const SCOPE_RULES: ScopeRule[] = [
   { method: 'POST', path: '/v1/documentations/:idOrSlug/events', scopes: ['events:write'] },
   { method: 'POST', path: '/v1/documentations/:idOrSlug/versions', scopes: ['events:write'] },
   { method: 'GET', path: '/v1/versions/:id', scopes: ['events:write', 'read'] },
+  { method: 'GET', path: '/v1/versions/:id/definition', scopes: ['events:write', 'read'] },
   // A preview notifies nobody: what a CI job prints on a pull request (`hookline diff`).
   { method: 'POST', path: '/v1/diffs', scopes: ['events:write', 'read'] },
   // Secrets and keys are not "read views": revealing one is as good as holding it.
