@@ -1,7 +1,6 @@
 import type { Db } from './client';
 import { isUuid } from './ids';
 import type { DeliveryStatus, AttemptTrigger } from './generated/prisma/enums';
-import type { Page } from './documentations';
 
 /** What a list shows: the delivery row and its last_* columns, no attempts query per row. */
 export interface DeliverySummary {
@@ -55,21 +54,6 @@ export const deliverySummarySelect = {
   createdAt: true,
   event: { select: { type: true } },
 } as const;
-
-/**
- * Most recent first: ids are UUIDv7, so this is one range scan of the
- * (webhook_id, id DESC) index; `cursor` is the last id of the previous page.
- */
-export async function listWebhookDeliveries(db: Db, webhookId: string, page: { limit: number; cursor?: string }): Promise<Page<DeliverySummary>> {
-  const rows = await db.prisma.delivery.findMany({
-    where: { webhookId, ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
-    orderBy: { id: 'desc' },
-    take: page.limit + 1,
-    select: deliverySummarySelect,
-  });
-  const data = rows.slice(0, page.limit);
-  return { data, nextCursor: rows.length > page.limit ? data[data.length - 1]!.id : null };
-}
 
 /** A delivery of one of the organization's live webhooks, with every attempt, oldest first. */
 export async function findDelivery(db: Db, organizationId: string, id: string): Promise<DeliveryDetail | null> {

@@ -21,7 +21,7 @@ export {
 } from './delivery-records';
 export { createDocumentation, findDocumentation, listDocumentations, type DocumentationRow, type NewDocumentation, type CreateDocumentationResult, type Page } from './documentations';
 export { createWebhook, countWebhooks, findWebhook, findWebhookWithDocumentation, listWebhooks, updateWebhook, deleteWebhook, rotateWebhookSecret, activateWebhookSecret, DISABLED_BY_USER, type RotationResult, type ActivationResult, type StoredWebhook, type NewWebhook, type WebhookPatch } from './webhooks';
-export { listWebhookDeliveries, findDelivery, findDeliveryTarget, type DeliverySummary, type DeliveryDetail, type AttemptRow } from './deliveries';
+export { findDelivery, findDeliveryTarget, type DeliverySummary, type DeliveryDetail, type AttemptRow } from './deliveries';
 export { findEvent, type EventDetail } from './events';
 export { webhookStats, type HourlyAttemptStats } from './webhook-stats';
 export { countRecoverable, recoverDeliveries } from './recovery';
