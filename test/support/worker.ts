@@ -23,6 +23,9 @@ export async function startTestWorker(
     concurrency: 20,
     reconcileIntervalMs: 60_000,
     reconcileGraceMs: 0,
+    // The test database is shared by every test file: a reconciler would hand other files' overdue
+    // deliveries to this worker. It runs only where a test sets its interval (or calls runOnce).
+    reconcile: overrides.reconcileIntervalMs !== undefined,
     ...overrides,
   });
   await worker.start();

@@ -39,6 +39,8 @@ export interface DeliveryWorkerOptions {
   /** How long an admission waits for Redis before deciding locally (default 250 ms). */
   limitsRedisTimeoutMs?: number;
   reconcileIntervalMs: number;
+  /** Run the reconciler's passes (default true); off, it only runs when called (tests that share one database). */
+  reconcile?: boolean;
   reconcileGraceMs: number;
   /** Disable a webhook whose every attempt failed for this long (default 5 days). */
   autoDisableAfterMs?: number;
@@ -194,7 +196,7 @@ export class DeliveryWorker {
       if (job && error.name !== 'RetryLater') logger.warn('job failed', { jobId: job.id, err: error });
     });
     this.worker.on('stalled', (jobId) => logger.warn('job stalled; handed back to the queue', { jobId }));
-    this.reconciler.start();
+    if (this.options.reconcile !== false) this.reconciler.start();
     await this.worker.waitUntilReady();
   }
 
