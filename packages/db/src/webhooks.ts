@@ -135,18 +135,29 @@ export async function updateWebhook(db: Db, organizationId: string, id: string, 
  * API, and deliveries still waiting are cancelled. Returns the cancelled
  * delivery ids so the caller can remove their jobs, or null when not found.
  */
+class AlreadyDeleted extends Error {}
+
 export async function deleteWebhook(db: Db, organizationId: string, id: string, now = new Date()): Promise<{ cancelledDeliveryIds: string[] } | null> {
   if (!isUuid(id)) return null;
-  return db.prisma.$transaction(async (tx) => {
-    const deleted = await tx.webhook.updateMany({ where: live(organizationId, id), data: { deletedAt: now, enabled: false } });
-    if (deleted.count === 0) return null;
-    const cancelled = await tx.delivery.updateManyAndReturn({
-      where: { webhookId: id, status: { in: ['pending', 'retrying'] } },
-      data: { status: 'cancelled', nextAttemptAt: null },
-      select: { id: true },
+  if (!(await db.prisma.webhook.findFirst({ where: live(organizationId, id), select: { id: true } }))) return null;
+  // Deliveries first, then the webhook: the order in which the attempt writer locks them,
+  // so a delete racing an attempt's record waits for it instead of deadlocking.
+  return db.prisma
+    .$transaction(async (tx) => {
+      const cancelled = await tx.delivery.updateManyAndReturn({
+        where: { webhookId: id, status: { in: ['pending', 'retrying'] } },
+        data: { status: 'cancelled', nextAttemptAt: null },
+        select: { id: true },
+      });
+      const deleted = await tx.webhook.updateMany({ where: live(organizationId, id), data: { deletedAt: now, enabled: false } });
+      // Deleted meanwhile by another request: roll the cancellations back, it answered for them.
+      if (deleted.count === 0) throw new AlreadyDeleted();
+      return { cancelledDeliveryIds: cancelled.map((d) => d.id) };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof AlreadyDeleted) return null;
+      throw error;
     });
-    return { cancelledDeliveryIds: cancelled.map((d) => d.id) };
-  });
 }
 
 export type RotationResult = 'rotated' | 'not_found' | 'in_progress';
