@@ -26,20 +26,8 @@ export const uuidv7Floor = (ms: number) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-0000-0000-000000000000`;
 };
 
-interface SearchRow {
-  id: string;
-  eventId: string;
-  webhookId: string;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: Date | null;
-  lastAttemptAt: Date | null;
-  lastStatusCode: number | null;
-  lastDurationMs: number | null;
-  lastError: string | null;
-  createdAt: Date;
-  eventType: string;
-}
+/** A summary whose event type comes back as a column of the join. */
+type SearchRow = Omit<DeliverySummary, 'event'> & { eventType: string };
 
 /**
  * Most recent first, `cursor` the last id of the previous page. Every filter
