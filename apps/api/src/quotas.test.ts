@@ -1,5 +1,5 @@
 import { structureChange } from '../../../test/support/fixtures';
-import { seedDocumentation, startTestApi, type TestApi } from './testing/harness';
+import { seedDocumentation, startTestApi, unreachableQueue, unreachableRedis, type TestApi } from './testing/harness';
 
 let api: TestApi;
 let key: string;
@@ -84,5 +84,20 @@ describe('webhook limits: maxConcurrency and rateLimitPerSecond', () => {
     const badCreate = await api.call(`/v1/documentations/${documentation.slug}/webhooks`, { method: 'POST', key, body: { url: 'https://receiver.example.com/y', maxConcurrency: 'many' } });
     expect(badCreate.status).toBe(400);
     expect(badCreate.body.errors[0].path).toBe('maxConcurrency');
+  });
+});
+
+describe('quotas when Redis does not answer', () => {
+  it('let the request through rather than refuse every tenant', async () => {
+    const down = await startTestApi({ queue: unreachableQueue, appRedis: unreachableRedis, redisTimeoutMs: 300, quotas: { eventsPerOrganizationPerMinute: 1 } });
+    try {
+      const downKey = (await down.tenant()).apiKey;
+      const { documentation } = await seedDocumentation(down, downKey);
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await down.call(`/v1/documentations/${documentation.id}/events`, { method: 'POST', key: downKey, body: structureChange() })).status);
+      expect(statuses).toEqual([202, 202, 202]);
+    } finally {
+      await down.close();
+    }
   });
 });
