@@ -75,7 +75,7 @@ describe('webhooks in trouble, in the dashboard (Chromium)', () => {
     const downCard = page.locator(`[data-webhook-id="${down.id}"]`);
     await downCard.getByTestId('failing-notice').waitFor();
     expect(await downCard.getByTestId('failing-notice').innerText()).toContain(`Failing since ${shown(failing.failingSince)}`);
-    expect(await downCard.locator('.badge-warning').innerText()).toBe('Failing');
+    expect(await downCard.locator('.badges .badge-warning').innerText()).toBe('Failing');
     const goneCard = page.locator(`[data-webhook-id="${gone.id}"]`);
     expect(await goneCard.getByTestId('disabled-notice').innerText()).toContain(`Hookline disabled this webhook on ${shown(disabled.disabledAt)}`);
     expect(await goneCard.getByTestId('failing-notice').count()).toBe(0);
