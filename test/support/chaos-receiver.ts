@@ -73,7 +73,14 @@ export class Endpoint {
   /** Requests open at once here, at most (any webhook-id). */
   maxOpen = 0;
   private open = 0;
-  private readonly inFlight = new Map<string, number>();
+  /**
+   * The sender's whole-request timeout: a request open here for longer has
+   * been given up by the sender (it cut it), even if this side has not seen
+   * the close yet, so a new one with its webhook-id is a retry, not an overlap.
+   */
+  clientTimeoutMs = Infinity;
+  /** Start times of the requests open here, by webhook-id. */
+  private readonly inFlight = new Map<string, number[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Server | null = null;
   private readonly random: () => number;
@@ -122,16 +129,18 @@ export class Endpoint {
     record.requests += 1;
     record.lastRequestAt = Date.now();
     record.log.push([Date.now(), 'request']);
-    const open = this.inFlight.get(id) ?? 0;
-    if (open > 0) this.overlaps.push({ id, at: Date.now() });
-    this.inFlight.set(id, open + 1);
+    const now = Date.now();
+    const open = this.inFlight.get(id) ?? [];
+    if (open.some((startedAt) => now - startedAt < this.clientTimeoutMs)) this.overlaps.push({ id, at: now });
+    open.push(now);
+    this.inFlight.set(id, open);
     this.open += 1;
     this.maxOpen = Math.max(this.maxOpen, this.open);
     res.once('close', () => {
       this.open -= 1;
-      const left = (this.inFlight.get(id) ?? 1) - 1;
-      if (left <= 0) this.inFlight.delete(id);
-      else this.inFlight.set(id, left);
+      const left = this.inFlight.get(id) ?? [];
+      left.splice(left.indexOf(now), 1);
+      if (left.length === 0) this.inFlight.delete(id);
       if (!res.writableFinished && !res.headersSent) {
         this.aborted.push({ id, at: Date.now() });
         record.log.push([Date.now(), 'cut by the client']);

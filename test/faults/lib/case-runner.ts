@@ -8,7 +8,7 @@ import { killAllChildren, poll, sleep, terminate } from '../../support/processes
 import { Producer } from './producer';
 import { Endpoint, type Behaviour } from '../../support/chaos-receiver';
 import { PrivateRedis } from './redis';
-import { FaultStack, MAX_ATTEMPTS } from './stack';
+import { DELIVERY_TIMEOUT_MS, FaultStack, MAX_ATTEMPTS } from './stack';
 
 export type FaultsSize = 'reduced' | 'full';
 
@@ -136,6 +136,7 @@ export async function runCase(def: CaseDefinition, size: FaultsSize = faultsSize
     await s.createDocumentation(slug);
     for (const [i, spec] of def.endpoints.entries()) {
       const endpoint = new Endpoint(spec.name, spec.behaviour, 1000 + i);
+      endpoint.clientTimeoutMs = DELIVERY_TIMEOUT_MS;
       await endpoint.start();
       const webhook = await s.createWebhook(slug, endpoint.url);
       endpoint.secret = webhook.secret;
