@@ -3,11 +3,15 @@ import path from 'node:path';
 import { REPO_ROOT } from '../lib/config';
 import { openBenchDatabase } from '../lib/database';
 import { scaleOutSvg } from './curve';
-import { killAll, stop } from './processes';
-import { drain, ingestThroughApi, seedBacklog, startReceiver, startRedis, workerBundle, type DrainResult } from './scenario';
+import { killAll, start, stop } from './processes';
+import { drain, ingestThroughApi, redisCpuMs, seedBacklog, startReceiver, startRedis, workerBundle, workerEnv, type DrainResult } from './scenario';
 
-/** CPU one worker gets in the capped scenario: small enough that 8 of them fit on 2 cores beside Redis and PostgreSQL. */
-const CORES_PER_WORKER = 0.15;
+/**
+ * CPU one worker gets in the capped scenario: small enough that 8 of them fit
+ * on 2 cores beside Redis and PostgreSQL. BENCH_CORES_PER_WORKER overrides it,
+ * to see how much of E(8) is the machine's headroom.
+ */
+const CORES_PER_WORKER = Number(process.env.BENCH_CORES_PER_WORKER ?? 0.15);
 /** Slower than the old gate's 1 s threshold, so the worker this branch started from treats it as slow too. */
 const SLOW_MS = 1_500;
 const perThousand = (ms: number, deliveries: number) => Math.round((ms / deliveries) * 1000 * 10) / 10;
@@ -44,7 +48,11 @@ export async function runScaleOut(quick: boolean): Promise<string> {
       }
       runs[k] = result;
       const e = k === 1 ? 1 : result.rate / (k * runs[1]!.rate);
-      lines.push(`  K=${k}: ${Math.round(result.rate)} deliveries/s, E(${k}) = ${e.toFixed(2)}`);
+      // Whether the workers got the CPU their caps allow, and what a delivery cost them: the machine's share of E(K).
+      const received = result.cpuMs.worker / (result.seconds * 1000);
+      lines.push(
+        `  K=${k}: ${Math.round(result.rate)} deliveries/s, E(${k}) = ${e.toFixed(2)}; workers used ${received.toFixed(2)} of ${(k * CORES_PER_WORKER).toFixed(2)} cores, ${perThousand(result.cpuMs.worker, result.deliveries)} CPU-ms per 1,000`,
+      );
     }
     report.scaleOut = runs;
     const points = Object.entries(runs).map(([k, r]) => ({ k: Number(k), rate: r.rate }));
@@ -85,8 +93,21 @@ export async function runScaleOut(quick: boolean): Promise<string> {
     } catch (error) {
       before = `not measured: ${(error as Error).message}`;
     }
-    report.slowEndpointRedisMsPer1000 = { normal, before, after };
+    // Part of a slow drain's cost is time, not deliveries: Redis with one worker connected and nothing to do.
+    await own.redis.flushall();
+    const idle = start(process.execPath, [current], workerEnv(own.url), logs);
+    let idleMsPerSecond = 0;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const idleBefore = await redisCpuMs(own.redis);
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      idleMsPerSecond = Math.round(((await redisCpuMs(own.redis)) - idleBefore) / 10);
+    } finally {
+      await stop(idle);
+    }
+    report.slowEndpointRedisMsPer1000 = { normal, before, after, idleMsPerSecond };
     lines.push(`Redis CPU ms per 1,000 deliveries, one webhook, ${slowDeliveries} deliveries: fast endpoint ${normal}; slow endpoint (${SLOW_MS} ms) before ${before}, after ${after}`);
+    lines.push(`  Redis with one idle worker connected: ${idleMsPerSecond} CPU-ms per second (a slow drain lasts ~${Math.round((slowDeliveries * SLOW_MS) / 64 / 1000)} s)`);
   } finally {
     await stop(fast.child);
     await stop(slow.child);

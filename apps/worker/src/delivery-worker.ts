@@ -10,6 +10,7 @@ import { DeliveryGate } from './delivery/delivery-gate';
 import { createDeliveryProcessor, deliveryBackoff } from './delivery/processor';
 import { RetrySchedule } from './delivery/retry-schedule';
 import { FairShare } from './delivery/fair-share';
+import { DeliverySlots, Parking } from './delivery/parking';
 import { WebhookLimits } from './delivery/webhook-limits';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { readQueueDepth } from './queue-depth';
@@ -52,6 +53,9 @@ export interface DeliveryWorkerOptions {
   operationalFailingAfterMs?: number;
 }
 
+/** Jobs that may wait in the process for their turn, per delivery slot: memory only (a job's data is a few ids). */
+const PARKED_PER_SLOT = 10;
+
 export const WORKER_VERSION: string = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).version;
 export const USER_AGENT = `Hookline/${WORKER_VERSION}`;
 
@@ -67,6 +71,7 @@ export class DeliveryWorker {
   readonly metrics: WorkerMetrics;
   private worker: DeliveryWorkers | null = null;
   private readonly processor: ReturnType<typeof createDeliveryProcessor>;
+  private readonly parking: Parking;
   private readonly http: HttpClient;
   private readonly reconciler: Reconciler;
   private readonly connections: RedisClient[] = [];
@@ -91,7 +96,14 @@ export class DeliveryWorker {
     const schedule = new RetrySchedule(options.retrySchedule);
     this.queue = new DeliveryQueue(producer, { prefix: options.prefix, shards: options.shards });
     const notices = new OperationalNotices({ db, queue: this.queue, logger, failingAfterMs: options.operationalFailingAfterMs ?? 3_600_000 });
-    metrics.observe({ queueDepth: () => readQueueDepth(this.queue), attemptsPending: () => this.writer.pending, cachedWebhooks: () => this.sources.webhooks.size });
+    // A job may wait for its webhook's turn about as long as a booking lasts in Redis (one minute).
+    this.parking = new Parking({ capacity: options.concurrency * PARKED_PER_SLOT, maxWaitMs: 60_000 });
+    metrics.observe({
+      queueDepth: () => readQueueDepth(this.queue),
+      attemptsPending: () => this.writer.pending,
+      cachedWebhooks: () => this.sources.webhooks.size,
+      jobsWaitingTurn: () => this.parking.size,
+    });
     this.reconciler = new Reconciler({
       db,
       redis: producer,
@@ -117,7 +129,9 @@ export class DeliveryWorker {
       http: this.http,
       schedule,
       writer: this.writer,
+      parking: this.parking,
       gate: new DeliveryGate(
+        new DeliverySlots(options.concurrency),
         new FairShare({ slots: options.concurrency, share: options.tenantShare ?? 0.5 }),
         // Within a tenant too, one hanging webhook leaves most slots to the others.
         new FairShare({ slots: options.concurrency, share: 0.25 }),
@@ -226,6 +240,8 @@ export class DeliveryWorker {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.reconciler.stop();
+      // Jobs waiting for their turn go back to the queue instead of holding the close up.
+      this.parking.close();
       await this.worker?.close();
       await this.writer.flush();
       await this.queue.close();

@@ -22,7 +22,7 @@ export interface WorkerMetrics {
   attempt(outcome: AttemptOutcome, errorKind: string | null, statusCode: number | null, durationMs: number): void;
   /** A job started this long after it was due. */
   jobWaited(waitMs: number): void;
-  /** The endpoint gate put a job back without attempting it. */
+  /** A limit held a job back without attempting it: it waits its turn in the process, or back in the queue. */
   deferred(reason: string): void;
   circuitOpened(): void;
   circuitClosed(): void;
@@ -37,6 +37,7 @@ export interface WorkerMetricsSources {
   queueDepth?: () => Promise<QueueDepth[]>;
   attemptsPending?: () => number;
   cachedWebhooks?: () => number;
+  jobsWaitingTurn?: () => number;
   /** How long a queue depth reading is reused, so frequent scrapes cost Redis nothing more. */
   depthCacheMs?: number;
 }
@@ -70,7 +71,7 @@ export function createWorkerMetrics(options: { processMetrics?: boolean } = {}):
   });
   const deferrals = new Counter({
     name: 'hookline_worker_deferrals_total',
-    help: 'Jobs put back without an attempt by the endpoint gate, by reason',
+    help: 'Times a limit held a job back without an attempt (it then waited its turn in the worker, or went back to the queue), by reason',
     labelNames: ['reason'],
     registers,
   });
@@ -114,6 +115,15 @@ export function createWorkerMetrics(options: { processMetrics?: boolean } = {}):
     registers,
     collect() {
       this.set(sources.cachedWebhooks?.() ?? 0);
+    },
+  });
+
+  new Gauge({
+    name: 'hookline_worker_jobs_waiting_turn',
+    help: 'Jobs waiting in this worker for the turn a limit gave them, holding no delivery slot',
+    registers,
+    collect() {
+      this.set(sources.jobsWaitingTurn?.() ?? 0);
     },
   });
 

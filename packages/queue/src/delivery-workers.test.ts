@@ -39,3 +39,55 @@ describe('DeliveryWorkers pinned to some shards', () => {
     }
   });
 });
+
+/** A job that lends its slot while it waits must not hold back the next job, even with every slot taken. */
+describe('DeliveryWorkers lending a slot', () => {
+  const prefix = `{hookline-test-${randomBytes(5).toString('hex')}}`;
+  const producer = createRedis(TEST_REDIS_URL, 'worker');
+  const consumer = createRedis(TEST_REDIS_URL, 'worker');
+  const queue = new DeliveryQueue(producer, { prefix });
+
+  afterAll(async () => {
+    await queue.obliterate();
+    await queue.close();
+    await Promise.all([producer.quit(), consumer.quit()]);
+  });
+
+  it('fetches another job while the one that lent its slot waits, with concurrency 1', async () => {
+    const waiting = { deliveryId: randomUUID(), webhookId: randomUUID(), eventId: randomUUID() };
+    const next = { deliveryId: randomUUID(), webhookId: randomUUID(), eventId: randomUUID() };
+    await queue.enqueue([waiting]);
+    const started: Record<string, number> = {};
+    let waitEnded = 0;
+    let nextSeen!: () => void;
+    const nextStarted = new Promise<void>((resolve) => (nextSeen = resolve));
+    const workers = new DeliveryWorkers(
+      {
+        deliver: async (job, _token, lendSlot) => {
+          started[job.data.deliveryId] = Date.now();
+          if (job.data.deliveryId !== waiting.deliveryId) return nextSeen();
+          // Lent once BullMQ's fetch loop has gone to wait for this job to end, as a job told to wait by a limit does.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          const giveBack = lendSlot();
+          // The next job is enqueued only now, while the only slot is taken by this job.
+          await queue.enqueue([next]);
+          await Promise.race([nextStarted, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+          giveBack();
+          giveBack();
+          waitEnded = Date.now();
+        },
+      },
+      { connection: consumer, prefix, shards: 1, concurrency: 1, lockDuration: 30_000, maxStalledCount: 1, stalledInterval: 30_000, backoffStrategy: () => 1_000 },
+    );
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((!waitEnded || !started[next.deliveryId]) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(started[next.deliveryId]).toBeDefined();
+      // Started while the first job still waited: without the lent slot it would start only after the 3 s wait.
+      expect(started[next.deliveryId]!).toBeLessThanOrEqual(waitEnded);
+      expect(waitEnded - started[waiting.deliveryId]!).toBeLessThan(2_500);
+    } finally {
+      await workers.close();
+    }
+  });
+});

@@ -20,6 +20,16 @@ export interface DeliveryWorkersOptions {
 }
 
 /**
+ * Gives a job's fetch slot back while the job waits in the process (its
+ * webhook at its limit, its turn booked): the worker fetches one more job
+ * meanwhile. Returns the function that takes the slot back (idempotent).
+ */
+export type LendSlot = () => () => void;
+
+/** The catalog's deliver handler, given the means to lend its slot while it waits. */
+export type DeliverHandler = (job: Parameters<JobHandlers['deliver']>[0], token: string | undefined, lendSlot: LendSlot) => Promise<unknown>;
+
+/**
  * The consumer side: one BullMQ worker per consumed shard (each holds its own
  * blocking connection), all running the catalog's `deliver` handler.
  */
@@ -27,22 +37,38 @@ export class DeliveryWorkers {
   readonly shards: number[];
   private readonly workers: Worker<DeliveryJob>[];
 
-  constructor(handlers: Pick<JobHandlers, 'deliver'>, options: DeliveryWorkersOptions) {
+  constructor(handlers: { deliver: DeliverHandler }, options: DeliveryWorkersOptions) {
     const prefixes = shardPrefixes(options.prefix, options.shards);
     this.shards = options.consume ?? prefixes.map((_, shard) => shard);
     const concurrency = Math.max(1, Math.ceil(options.concurrency / this.shards.length));
-    this.workers = this.shards.map(
-      (shard) =>
-        new Worker<DeliveryJob>(jobCatalog.deliver.queue, handlers.deliver, {
-          connection: options.connection,
-          prefix: prefixes[shard]!,
-          concurrency,
-          lockDuration: options.lockDuration,
-          maxStalledCount: options.maxStalledCount,
-          stalledInterval: options.stalledInterval,
-          settings: { backoffStrategy: options.backoffStrategy },
-        }),
-    );
+    this.workers = this.shards.map((shard) => {
+      let lent = 0;
+      const worker: Worker<DeliveryJob> = new Worker<DeliveryJob>(jobCatalog.deliver.queue, (job, token) => handlers.deliver(job, token, lendSlot), {
+        connection: options.connection,
+        prefix: prefixes[shard]!,
+        concurrency,
+        lockDuration: options.lockDuration,
+        maxStalledCount: options.maxStalledCount,
+        stalledInterval: options.stalledInterval,
+        settings: { backoffStrategy: options.backoffStrategy },
+      });
+      // A job waiting for its turn is still active (locked, renewed, stall-checked), so BullMQ
+      // counts it against the concurrency; raising the concurrency by the jobs waiting keeps
+      // `concurrency` slots for jobs that can run, so a waiting tenant never blocks the fetch.
+      const lendSlot: LendSlot = () => {
+        lent += 1;
+        worker.concurrency = concurrency + lent;
+        wakeFetchLoop(worker);
+        let returned = false;
+        return () => {
+          if (returned) return;
+          returned = true;
+          lent -= 1;
+          worker.concurrency = concurrency + lent;
+        };
+      };
+      return worker;
+    });
   }
 
   on(event: 'error', listener: (error: Error) => void): void;
@@ -63,4 +89,15 @@ export class DeliveryWorkers {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
+}
+
+/**
+ * BullMQ's fetch loop waits for a running job to end before it looks at the
+ * concurrency again; a raised concurrency must take effect now, or a slot
+ * lent while every running job hangs stays unused until one ends. This is
+ * what BullMQ's own resume() does (adds a resolved promise to the loop's
+ * queue). Its absence is caught by the lending test in delivery-workers.test.ts.
+ */
+function wakeFetchLoop(worker: Worker<DeliveryJob>): void {
+  (worker as unknown as { mainLoopQueue?: { add(promise: Promise<unknown>): void } | null }).mainLoopQueue?.add(Promise.resolve());
 }

@@ -12,7 +12,7 @@ export {
 } from './catalog';
 export { createRedis, isCluster, type RedisRole, type RedisClient, type RedisTarget, type ClusterNodeAddress } from './redis';
 export { DeliveryQueue, type DeliveryRef, type ShardDepth } from './delivery-queue';
-export { DeliveryWorkers, type DeliveryWorkersOptions } from './delivery-workers';
+export { DeliveryWorkers, type DeliverHandler, type DeliveryWorkersOptions, type LendSlot } from './delivery-workers';
 export { keySlot, shardOf, shardPrefixes, parseShardList, MAX_QUEUE_SHARDS, CLUSTER_SLOTS } from './shards';
 export { webhookChangesChannel, announceWebhookChange } from './webhook-changes';
 export { RepeatedErrorLog } from './repeated-error-log';

@@ -21,6 +21,11 @@ export interface DeliveryTask {
   manual: boolean;
   /** W3C traceparent of the ingest request (job data). */
   trace?: string;
+  /**
+   * Waits in the process for the turn a limit gave (the job's slot lent
+   * meanwhile). False: the job goes back to the queue as delayed instead.
+   */
+  waitTurn?: (organizationId: string, ms: number) => Promise<boolean>;
 }
 
 export type DeliveryDecision =
@@ -67,35 +72,37 @@ export class NotAttempted extends Error {
  */
 export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): Promise<DeliveryDecision> {
   const now = deps.now ?? Date.now;
-  let webhook: Awaited<ReturnType<DeliverySources['webhooks']['get']>>;
-  let event: Awaited<ReturnType<DeliverySources['events']['get']>>;
-  let status: string | undefined;
+  let target: Deliverable;
   try {
-    [webhook, event, status] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId), deps.sources.statuses.get(task.deliveryId)]);
+    const [webhook, event, status] = await Promise.all([deps.sources.webhooks.get(task.webhookId), deps.sources.events.get(task.eventId), deps.sources.statuses.get(task.deliveryId)]);
     // A scheduled job for a delivery PostgreSQL says is finished is work Redis replayed: a promoted
     // replica that had not yet seen the job's completion, or an enqueue that arrived late. Never send it again.
     if (!task.manual && (status === 'succeeded' || status === 'exhausted' || status === 'cancelled')) return { kind: 'done', status: null };
-    if (!webhook || webhook.deleted || !event) {
-      await deps.cancel(task.deliveryId);
-      deps.metrics?.cancelled('webhook deleted');
-      return { kind: 'cancelled', reason: 'webhook deleted' };
-    }
-    // A test ping or a person's redelivery still goes to a disabled webhook: that is how it is checked before re-enabling.
-    if (!webhook.enabled && event.type !== 'ping' && !task.manual) {
-      await deps.cancel(task.deliveryId);
-      deps.metrics?.cancelled('webhook disabled');
-      return { kind: 'cancelled', reason: 'webhook disabled' };
-    }
+    const checked = await deliverable(deps, task, webhook, event);
+    if ('ended' in checked) return checked.ended;
+    target = checked;
   } catch (error) {
     throw new NotAttempted(error);
   }
 
-  const admission = await deps.gate.admit(webhook, task.deliveryId);
-  if (!admission.admitted) {
+  let admission = await deps.gate.admit(target.webhook, task.deliveryId);
+  while (!admission.admitted) {
     deps.metrics?.deferred(admission.reason);
-    // Spread the returns so deferred jobs do not come back as one wave.
-    return { kind: 'deferred', delayMs: Math.round(admission.retryInMs * (1 + Math.random() * 0.25)), reason: admission.reason };
+    if (!task.waitTurn || !(await task.waitTurn(target.webhook.organizationId, admission.retryInMs))) {
+      // Spread the returns so deferred jobs do not come back as one wave.
+      return { kind: 'deferred', delayMs: Math.round(admission.retryInMs * (1 + Math.random() * 0.25)), reason: admission.reason };
+    }
+    // The turn came: the webhook may have been edited, disabled or deleted meanwhile (the cache hears of it).
+    try {
+      const checked = await deliverable(deps, task, await deps.sources.webhooks.get(task.webhookId), target.event);
+      if ('ended' in checked) return checked.ended;
+      target = checked;
+    } catch (error) {
+      throw new NotAttempted(error);
+    }
+    admission = await deps.gate.admit(target.webhook, task.deliveryId);
   }
+  const { webhook, event } = target;
 
   const span = deps.tracing?.enabled ? startAttemptSpan(deps.tracing, task, webhook.url) : undefined;
   const attemptedAt = now();
@@ -157,6 +164,29 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   if (outcome.kind === 'final' && outcome.disableWebhook) await deps.disableWebhook(task.webhookId, outcome.disableWebhook);
   if (nextStatus === 'exhausted') await deps.onExhausted?.(task.webhookId, task.deliveryId);
   return decision;
+}
+
+type LoadedWebhook = Awaited<ReturnType<DeliverySources['webhooks']['get']>>;
+type LoadedEvent = Awaited<ReturnType<DeliverySources['events']['get']>>;
+interface Deliverable {
+  webhook: NonNullable<LoadedWebhook>;
+  event: NonNullable<LoadedEvent>;
+}
+
+/** What to deliver, or the delivery cancelled without an attempt: the webhook is gone, or disabled for a scheduled delivery. */
+async function deliverable(deps: DeliveryDeps, task: DeliveryTask, webhook: LoadedWebhook, event: LoadedEvent): Promise<Deliverable | { ended: DeliveryDecision }> {
+  if (!webhook || webhook.deleted || !event) {
+    await deps.cancel(task.deliveryId);
+    deps.metrics?.cancelled('webhook deleted');
+    return { ended: { kind: 'cancelled', reason: 'webhook deleted' } };
+  }
+  // A test ping or a person's redelivery still goes to a disabled webhook: that is how it is checked before re-enabling.
+  if (!webhook.enabled && event.type !== 'ping' && !task.manual) {
+    await deps.cancel(task.deliveryId);
+    deps.metrics?.cancelled('webhook disabled');
+    return { ended: { kind: 'cancelled', reason: 'webhook disabled' } };
+  }
+  return { webhook, event };
 }
 
 function httpErrorKind(status: number | null): string | null {

@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { parseJob, type JobData } from '@hookline/queue';
+import { parseJob, type JobData, type LendSlot } from '@hookline/queue';
 import { NotAttempted, attemptDelivery, type DeliveryDecision, type DeliveryDeps } from './attempt-delivery';
+import type { Parking } from './parking';
 
 /** How soon a delivery that could not start (database away) is tried again; it spends no attempt meanwhile. */
 export const NOT_ATTEMPTED_RETRY_MS = 1_000;
@@ -27,10 +28,12 @@ export function deliveryBackoff(attemptsMade: number, _type?: string, error?: Er
 export interface ProcessorDeps extends DeliveryDeps {
   /** Ends the delivery's scheduled job once a redelivery succeeded. */
   dropScheduledJob: (deliveryId: string, webhookId: string) => Promise<void>;
+  /** Where a job waits for its turn without a trip through the delayed set; without it, every refusal defers. */
+  parking?: Parking;
 }
 
 export function createDeliveryProcessor(deps: ProcessorDeps) {
-  return async (job: Job<JobData<'deliver'>>, token?: string): Promise<DeliveryDecision> => {
+  return async (job: Job<JobData<'deliver'>>, token?: string, lendSlot?: LendSlot): Promise<DeliveryDecision> => {
     let data: JobData<'deliver'>;
     try {
       data = parseJob('deliver', job.data);
@@ -48,6 +51,7 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
         attemptNumber: (data.priorAttempts ?? 0) + job.attemptsMade + 1,
         manual: data.manual === true,
         trace: data.trace,
+        waitTurn: deps.parking && lendSlot ? (organizationId, ms) => deps.parking!.wait(organizationId, ms, lendSlot) : undefined,
       });
     } catch (error) {
       if (!(error instanceof NotAttempted)) throw error;
@@ -58,7 +62,7 @@ export function createDeliveryProcessor(deps: ProcessorDeps) {
     }
     if (decision.kind === 'retry') throw new RetryLater(decision.delayMs);
     if (decision.kind === 'deferred') {
-      // Back to delayed without spending an attempt; the slot goes to another endpoint.
+      // No room or too long to wait in the process (or closing): back to delayed without spending an attempt.
       await job.moveToDelayed(Date.now() + decision.delayMs, token);
       throw new DelayedError();
     }
