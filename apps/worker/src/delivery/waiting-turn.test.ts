@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ingestEvent, type Db } from '@hookline/db';
-import { DeliveryQueue, createRedis } from '@hookline/queue';
+import { DeliveryQueue, announceWebhookChange, createRedis } from '@hookline/queue';
 import { TEST_REDIS_URL } from '../../../../test/support/env';
 import { createTenant, structureChange, testDb, testQueuePrefix } from '../../../../test/support/fixtures';
 import { Receiver, waitUntil } from '../../../../test/support/receiver';
@@ -142,5 +142,30 @@ describe('jobs waiting for their turn in the worker', () => {
     expect(new Set(deliveredIds(slow.receiver))).toEqual(new Set(burst.map((d) => d.deliveryId)));
     expect(slow.open.max).toBe(1);
     process.stdout.write(`close with jobs waiting for their turn: ${closeMs} ms\n`);
+  }, 60_000);
+
+  it('does not post a waiting job whose webhook was disabled while it waited: it is cancelled at its turn', async () => {
+    const prefix = testQueuePrefix();
+    const worker: DeliveryWorker = await startTestWorker({ db, secretBox: testSecretBox(), prefix }, { concurrency: 4 });
+    const queue = new DeliveryQueue(redis, { prefix });
+    closers.push(async () => {
+      await worker.close();
+      await queue.obliterate();
+      await queue.close();
+    });
+    const slow = await slowReceiver(1_000);
+    const b = await tenantWithWebhook(slow.receiver.url('/b'), 1);
+    const burst = await publish(queue, b.tenant.organizationId, b.doc, 6);
+    await waitUntil(async () => slow.receiver.requests.length >= 1, 10_000, 'the first request');
+    // The other five wait for turns 1 s apart; the webhook is disabled as the API does it (row, then the change announced).
+    await db.prisma.webhook.update({ where: { id: b.webhook.id }, data: { enabled: false } });
+    await announceWebhookChange(redis, b.webhook.id, prefix);
+    const ids = burst.map((d) => d.deliveryId);
+    const statuses = async () => (await db.prisma.delivery.findMany({ where: { id: { in: ids } }, select: { status: true } })).map((d) => d.status);
+    await waitUntil(async () => (await statuses()).filter((status) => status === 'cancelled').length >= burst.length - 2, 15_000, 'the waiting deliveries cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The one in flight when it was disabled (and at most one admitted in the same instant) was sent; no waiting one was.
+    expect(slow.receiver.requests.length).toBeLessThanOrEqual(2);
+    expect((await statuses()).filter((status) => status === 'cancelled').length).toBeGreaterThanOrEqual(burst.length - 2);
   }, 60_000);
 });
