@@ -31,9 +31,10 @@ export interface ParkingOptions {
  * Where a job waits when a limit says "not yet" (its webhook at its in-flight
  * cap or rate limit, its tenant over its share, its circuit about to let a
  * probe through): in the worker process, holding no delivery slot, its
- * turn booked in Redis. Sending it back to the queue as delayed instead costs
- * Redis a move, a promotion and a fetch again, for every job of a slow
- * webhook's backlog; waiting here costs nothing until the turn comes.
+ * turn booked in Redis (a tenant-share wait is local). Sending it back to
+ * the queue as delayed instead costs Redis a move, a promotion and a fetch
+ * again, for every job of a slow webhook's backlog; waiting here costs
+ * nothing until the turn comes.
  *
  * The job stays active in BullMQ (locked, its lock renewed, stall-checked, so
  * a killed worker's waiting jobs come back like its running ones), and lends
@@ -42,7 +43,7 @@ export interface ParkingOptions {
  *
  * Bounded: at most `capacity` jobs, one organization at most `share` of them
  * while others wait too, no wait longer than `maxWaitMs`. Past a bound, and
- * once the worker closes, a job goes back to the queue as delayed, as before.
+ * once the worker closes, a job goes back to the queue as delayed until its turn.
  */
 export class Parking {
   private readonly tenants: FairShare;
