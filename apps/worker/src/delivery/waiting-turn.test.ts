@@ -63,17 +63,25 @@ describe('jobs waiting for their turn in the worker', () => {
     return { tenant, doc, webhook };
   }
 
-  const deliveredIds = (receiver: Receiver) => receiver.requests.map((r) => r.headers['webhook-id'] as string);
+  const startWorker = (prefix: string): Promise<DeliveryWorker> => startTestWorker({ db, secretBox: testSecretBox(), prefix }, { concurrency: 4 });
 
-  it("waits without a trip through the delayed set, and leaves the worker's slots to another tenant", async () => {
+  /** A worker with 4 slots on a queue of its own; both are closed (closing twice is safe) and the queue emptied after the file. */
+  async function workerAndQueue() {
     const prefix = testQueuePrefix();
-    const worker: DeliveryWorker = await startTestWorker({ db, secretBox: testSecretBox(), prefix }, { concurrency: 4 });
+    const worker = await startWorker(prefix);
     const queue = new DeliveryQueue(redis, { prefix });
     closers.push(async () => {
       await worker.close();
       await queue.obliterate();
       await queue.close();
     });
+    return { prefix, worker, queue };
+  }
+
+  const deliveredIds = (receiver: Receiver) => receiver.requests.map((r) => r.headers['webhook-id'] as string);
+
+  it("waits without a trip through the delayed set, and leaves the worker's slots to another tenant", async () => {
+    const { queue } = await workerAndQueue();
     const slow = await slowReceiver(300);
     const fast = new Receiver();
     await fast.start();
@@ -111,13 +119,7 @@ describe('jobs waiting for their turn in the worker', () => {
   }, 60_000);
 
   it('hands waiting jobs back to the queue at close, and another worker delivers each once', async () => {
-    const prefix = testQueuePrefix();
-    const first: DeliveryWorker = await startTestWorker({ db, secretBox: testSecretBox(), prefix }, { concurrency: 4 });
-    const queue = new DeliveryQueue(redis, { prefix });
-    closers.push(async () => {
-      await queue.obliterate();
-      await queue.close();
-    });
+    const { worker: first, queue, prefix } = await workerAndQueue();
     const slow = await slowReceiver(1_000);
     const b = await tenantWithWebhook(slow.receiver.url('/b'), 1);
     const burst = await publish(queue, b.tenant.organizationId, b.doc, 10);
@@ -134,7 +136,7 @@ describe('jobs waiting for their turn in the worker', () => {
     expect(closeMs).toBeLessThan(3_000);
     expect(slow.receiver.requests.length).toBeLessThan(burst.length);
 
-    const second: DeliveryWorker = await startTestWorker({ db, secretBox: testSecretBox(), prefix }, { concurrency: 4 });
+    const second = await startWorker(prefix);
     closers.push(() => second.close());
     await waitUntil(async () => slow.receiver.requests.length >= burst.length, 30_000, 'every delivery');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -145,14 +147,7 @@ describe('jobs waiting for their turn in the worker', () => {
   }, 60_000);
 
   it('does not post a waiting job whose webhook was disabled while it waited: it is cancelled at its turn', async () => {
-    const prefix = testQueuePrefix();
-    const worker: DeliveryWorker = await startTestWorker({ db, secretBox: testSecretBox(), prefix }, { concurrency: 4 });
-    const queue = new DeliveryQueue(redis, { prefix });
-    closers.push(async () => {
-      await worker.close();
-      await queue.obliterate();
-      await queue.close();
-    });
+    const { queue, prefix } = await workerAndQueue();
     const slow = await slowReceiver(1_000);
     const b = await tenantWithWebhook(slow.receiver.url('/b'), 1);
     const burst = await publish(queue, b.tenant.organizationId, b.doc, 6);
