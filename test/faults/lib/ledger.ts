@@ -112,13 +112,14 @@ export async function tally(
     t.requests += seen.requests;
     if (seen.acks > 0 && !promised.has(id)) t.deliveredUnpromised += 1;
   }
+  const confirmed = await confirmedOverlaps(pool, endpoints.flatMap((e) => e.overlaps), acks);
   for (const endpoint of endpoints) {
-    t.overlaps += endpoint.overlaps.length;
     t.badSignatures += endpoint.badSignatures;
     for (const ids of endpoint.diffIds.values()) if (ids.size > 1) t.wrongIds += 1;
   }
+  t.overlaps = confirmed.length;
   const rel = (ms: number) => `${((ms - origin) / 1000).toFixed(3)} s`;
-  const overlapped = new Set(endpoints.flatMap((e) => e.overlaps.map((o) => o.id)));
+  const overlapped = new Set(confirmed.map((o) => o.id));
   // Overlaps first: they are the worse finding.
   const duplicated = [...acks].filter(([id, seen]) => overlapped.has(id)).concat([...acks].filter(([id, seen]) => seen.acks > 1 && !overlapped.has(id))).slice(0, 10);
   for (const [id, seen] of duplicated) {
@@ -134,6 +135,37 @@ export async function tally(
   }
   t.settledAfterFaultMs = faultAt !== null && settledAt !== null ? settledAt - faultAt : null;
   return t;
+}
+
+/**
+ * The receivers share the test process: when its event loop stalls, a
+ * request is handled late, so a retry and the attempt it replaced can look
+ * open at once here though the sender ran them one after the other. A
+ * receiver's overlap stands unless the sender's records show each request of
+ * that webhook-id as an attempt of its own and no two of them running at once.
+ */
+async function confirmedOverlaps(pool: Pool, overlaps: Array<{ id: string; at: number }>, acks: Map<string, IdRecord>) {
+  const standing: Array<{ id: string; at: number }> = [];
+  const verdicts = new Map<string, boolean>();
+  for (const overlap of overlaps) {
+    if (!verdicts.has(overlap.id)) {
+      const { rows } = await pool.query<{ attempted_at: Date; duration_ms: number }>(
+        'SELECT attempted_at, duration_ms FROM attempts WHERE delivery_id = $1 ORDER BY attempted_at',
+        [overlap.id],
+      );
+      const attempts = rows.map((a) => ({ at: a.attempted_at.getTime(), durationMs: a.duration_ms }));
+      verdicts.set(overlap.id, overlapStands(attempts, acks.get(overlap.id)?.requests ?? 0));
+    }
+    if (verdicts.get(overlap.id)) standing.push(overlap);
+  }
+  return standing;
+}
+
+/** Whether the sender's attempts of one webhook-id confirm an overlap a receiver saw: two of them ran at once, or a request has no attempt. */
+export function overlapStands(attempts: Array<{ at: number; durationMs: number }>, requests: number): boolean {
+  const sorted = [...attempts].sort((a, b) => a.at - b.at);
+  const oneAtATime = sorted.every((a, i) => i === 0 || a.at >= sorted[i - 1]!.at + sorted[i - 1]!.durationMs);
+  return !oneAtATime || sorted.length < requests;
 }
 
 /** Deliveries not yet delivered or exhausted, counted in PostgreSQL. */

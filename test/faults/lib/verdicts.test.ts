@@ -1,6 +1,6 @@
 import { baseFailures, settleTimeoutFailure } from './case-runner';
 import { healthyWaitFailures } from './cases';
-import type { Tally } from './ledger';
+import { overlapStands, type Tally } from './ledger';
 
 const clean: Tally = {
   sent: 10, delivered: 10, duplicates: 0, exhausted: 0, lost: 0, overlaps: 0, wrongIds: 0, badSignatures: 0, succeededWithoutAck: 0,
@@ -23,5 +23,17 @@ describe('fault-case verdicts', () => {
   it('pass fairness within the limit and fail it beyond', () => {
     expect(healthyWaitFailures([10, 20, 30], 3, 6_000)).toEqual([]);
     expect(healthyWaitFailures([10, 20, 7_000], 3, 6_000)).toEqual(['the healthy endpoint waited 7000 ms (p99) behind the hanging one']);
+  });
+});
+
+describe('an overlap a receiver saw', () => {
+  it('stands when the sender ran two attempts at once, or a request has no attempt of its own', () => {
+    expect(overlapStands([{ at: 1_000, durationMs: 1_000 }, { at: 1_500, durationMs: 200 }], 2)).toBe(true);
+    expect(overlapStands([{ at: 1_000, durationMs: 200 }], 2)).toBe(true);
+  });
+
+  it('does not when the sender ran them one after the other (the receiver handled the first late)', () => {
+    // As recorded in a run: a timeout of 1,045 ms from 6.295 s, then a 200 from 7.767 s; the receiver saw both at ~7.9 s.
+    expect(overlapStands([{ at: 7_767, durationMs: 232 }, { at: 6_295, durationMs: 1_045 }], 2)).toBe(false);
   });
 });
